@@ -1,0 +1,69 @@
+// Every place instances can run (this machine, SSH hosts, vSphere VMs) implements one interface.
+// The controller asks a provider for targets of a shape and launches agents on them; it never
+// branches on the provider kind.
+import type { SysInfo } from '../../agent/protocol.js';
+import type { Logger } from '../log.js';
+import type { AgentChannel } from '../transport/channel.js';
+
+export type ProviderKind = 'local' | 'baremetal' | 'vsphere';
+
+/** What a cell needs: the VMs of one configuration row, or N instances on a bare-metal host. */
+export type TargetRequest =
+  | { target: 'vm'; configuration: string; vms: number; vcpus: number; memoryGB: number }
+  | { target: 'baremetal'; configuration: string; instances: number; host?: string };
+
+export interface LaunchOptions {
+  /** Label for messages and results (e.g. `vm-c3-1`, `baremetal#2`). */
+  label: string;
+}
+
+/** One place to run one agent (a VM, or one instance slot on a bare-metal host). */
+export interface Target {
+  name: string;
+  /** Host the target runs on (ESXi host for a VM, the machine for bare metal). */
+  host: string;
+  /** Address agents are reached at (undefined: this machine). */
+  address?: string;
+  vcpus: number;
+  memoryGB: number;
+  /** CPUs the instance is pinned to, when pinned. */
+  cpus?: number[];
+  /** Facts worth a line in results: overcommit, limits that could not be enforced, moves. */
+  notes: string[];
+  /** Makes a local model file available to the target; returns the path the agent loads. */
+  stageModel(localPath: string, sha256: string): Promise<string>;
+  /** Starts one agent process on the target. */
+  launch(options: LaunchOptions): Promise<AgentChannel>;
+}
+
+export interface Finding {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface ProviderContext {
+  runId: string;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface Provider {
+  readonly kind: ProviderKind;
+  /** Checks for `vharness plan`: capacity, templates, placement. No side effects. */
+  preflight(requests: TargetRequest[], ctx: ProviderContext): Promise<Finding[]>;
+  /** Targets for one cell, ready to launch agents (VMs provisioned/reused, agent deployed). */
+  acquire(request: TargetRequest, ctx: ProviderContext): Promise<Target[]>;
+  /** Host facts for the run manifest (one per host reached). */
+  facts(ctx: ProviderContext): Promise<HostFacts[]>;
+  /** Ends the provider's work for the run (teardown policy, connections); runs once. */
+  shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void>;
+}
+
+export interface HostFacts {
+  name: string;
+  kind: ProviderKind;
+  /** Agent sysinfo where an agent ran there. */
+  sysinfo?: SysInfo;
+  /** Hypervisor facts (ESXi version, CPU model, sockets, cores, memory) for vSphere hosts. */
+  hypervisor?: Record<string, string | number>;
+}
