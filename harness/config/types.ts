@@ -1,0 +1,189 @@
+// The validated, defaulted shapes of a config file (what to run) and an inventory (where).
+// harness/config/ turns YAML into these once, at the boundary; nothing else reads raw YAML.
+import type { Precision } from '../../agent/protocol.js';
+import type { Workload } from '../results/types.js';
+
+// ---- config: configs/*.yaml ----------------------------------------------------------
+
+/** One Table 3 row: `vms` VMs of `vcpus` vCPUs and `memoryGB` GB each. */
+export interface Configuration {
+  id: string;
+  vms: number;
+  vcpus: number;
+  memoryGB: number;
+}
+
+export interface Measure {
+  /** Batches before measuring. @default 250 (the study) */
+  warmup: number;
+  /** Measured batches (the minimum when `durationMs` is set). @default 500 (the study) */
+  steps: number;
+  /** Common measuring duration for multi-instance cells; undefined: fixed `steps`. */
+  durationMs?: number;
+}
+
+interface WorkloadBase {
+  kind: Workload;
+  precisions: Precision[];
+  measure: Measure;
+}
+
+/** Single-image latency on one VM vs bare metal, intra-op threads tuned per target. */
+export interface LatencyWorkload extends WorkloadBase {
+  kind: 'latency';
+  configuration: string;
+  batch: number;
+  /** Thread counts to try; undefined: {1, 2, 4, ..., vCPUs}. */
+  threads?: number[];
+  /** Short probe per thread count. */
+  probe: Measure;
+}
+
+/** Large-batch throughput on each VM of a configuration vs bare metal. */
+export interface ThroughputWorkload extends WorkloadBase {
+  kind: 'throughput';
+  configuration: string;
+  batch: number;
+  /** Intra-op threads per instance; undefined: the VM's vCPUs (bare metal: all CPUs). */
+  threads?: number;
+}
+
+/** 1..N instances of batch 1: configurations (N VMs each) vs N bare-metal processes. */
+export interface ScalingWorkload extends WorkloadBase {
+  kind: 'scaling';
+  configurations: string[];
+  batch: number;
+  threads?: number;
+  /** Bare-metal instance counts; undefined: the VM counts of `configurations`. */
+  baremetalInstances?: number[];
+}
+
+/** Largest batch whose latency statistic stays within the bound, then a confirming run. */
+export interface MultistreamWorkload extends WorkloadBase {
+  kind: 'multistream';
+  configuration: string;
+  boundMs: number;
+  statistic: 'mean' | 'p99';
+  threads?: number;
+  /** Largest batch tried. @default 1024 */
+  maxBatch: number;
+  probe: Measure;
+}
+
+export type WorkloadConfig = LatencyWorkload | ThroughputWorkload | ScalingWorkload | MultistreamWorkload;
+
+export interface ModelChoice {
+  /** `resnet50`, `tiny`, or a path to an fp32 .onnx file. */
+  arch: string;
+  /** Explicit int8 model file; undefined: quantize/build from `arch`. */
+  int8Path?: string;
+  seed: number;
+}
+
+export interface Config {
+  /** Absolute path of the file it came from. */
+  file: string;
+  name: string;
+  model: ModelChoice;
+  configurations: Configuration[];
+  workloads: WorkloadConfig[];
+  /** Run bare-metal baselines next to VM cells. @default true */
+  baremetal: boolean;
+  /** Lead time before the synchronized start. @default 1500 */
+  startLeadMs: number;
+  /** Skew above this fraction of the window flags a cell. @default 0.05 */
+  maxSkewFraction: number;
+}
+
+// ---- inventory: inventories/*.yaml ---------------------------------------------------
+
+/** A secret never sits in the inventory text: it names an env variable or a file. */
+export type SecretRef = { env: string } | { file: string };
+
+export interface SshSettings {
+  /** known_hosts file used to pin host keys. @default ~/.ssh/known_hosts */
+  knownHosts: string;
+  /** Accept and record unknown host keys (never changed ones). @default false */
+  trustOnFirstUse: boolean;
+  /** @default 20000 */
+  connectTimeoutMs: number;
+  /** Connection attempts while a machine boots. @default 5 */
+  retries: number;
+  /** @default 5000 */
+  keepaliveIntervalMs: number;
+  /** @default 3 */
+  keepaliveCountMax: number;
+  /** Parallel SSH sessions. @default 8 */
+  concurrency: number;
+}
+
+export interface SshHost {
+  name: string;
+  address: string;
+  /** @default 22 */
+  port: number;
+  user: string;
+  key?: SecretRef;
+  password?: SecretRef;
+  /** CPU lists per instance slot (numactl --physcpubind style); undefined: unpinned. */
+  cpus?: number[][];
+  /** How the agent gets node: auto (system if >= 20 else bundled), system, bundled. @default auto */
+  node: 'auto' | 'system' | 'bundled';
+  /** Remote directory for agent bundles and models. @default ~/.vharness */
+  dir: string;
+}
+
+export interface VsphereSettings {
+  /** https://host[:port]/sdk */
+  url: string;
+  user: string;
+  password: SecretRef;
+  /** PEM CA bundle file; or `thumbprint` (SHA-256, hex with colons); or `insecure`. */
+  ca?: string;
+  thumbprint?: string;
+  /** Skip certificate checks for this connection only. @default false */
+  insecure: boolean;
+  datacenter?: string;
+  cluster?: string;
+  host?: string;
+  resourcePool?: string;
+  datastore?: string;
+  /** VM folder path for created VMs. */
+  folder?: string;
+  /** VM to clone from (inventory path or name). */
+  template: string;
+  /** Name pattern; `{config}`, `{index}`, `{owner}` are substituted. @default vh-{config}-{index} */
+  namePattern: string;
+  /** Addresses handed to cloned VMs. */
+  ipPool: { cidr: string; addresses: string[]; gateway?: string; dns?: string[] };
+  /** SSH login of the template's guest OS. */
+  guest: Omit<SshHost, 'name' | 'address' | 'cpus'>;
+  /** Parallel clones. @default 4 */
+  cloneConcurrency: number;
+  teardown: 'never' | 'on-success' | 'always';
+  /** Hours a created VM is leased for (annotation); `vms destroy --expired` removes it after. @default 72 */
+  leaseHours: number;
+  /** Deadline for a VM's IP to appear. @default 300000 */
+  ipTimeoutMs: number;
+}
+
+export interface LocalSettings {
+  /** Enforce VM memory sizes with a cgroup memory limit when writable. @default true */
+  memoryLimits: boolean;
+  /** CPUs usable for partitions; undefined: the process's affinity. */
+  cpus?: number[];
+}
+
+/** Which provider serves each target kind, and its settings. */
+export type VmTargets = { provider: 'local'; local: LocalSettings } | { provider: 'ssh'; hosts: SshHost[] } | { provider: 'vsphere'; vsphere: VsphereSettings };
+export type BaremetalTargets = { provider: 'local'; local: LocalSettings } | { provider: 'ssh'; hosts: SshHost[] };
+
+export interface Inventory {
+  file: string;
+  name: string;
+  vm: VmTargets;
+  baremetal: BaremetalTargets;
+  ssh: SshSettings;
+  /** Where results go. @default ./results */
+  resultsDir: string;
+}
