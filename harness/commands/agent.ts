@@ -1,11 +1,19 @@
-// Placeholder until the command lands; replaced by its implementation.
+// `vharness agent`: the agent's stdio protocol loop in this process (what a controller spawns).
+import { serveAgent } from '../../agent/serve.js';
 import type { Command } from '../cli.js';
-import { VharnessError, ExitCode } from '../errors.js';
+import { parse } from '../args.js';
+
+const usage = `usage: vharness agent
+
+Runs the benchmark agent: newline-delimited JSON requests on stdin, answers on stdout,
+logs on stderr (see agent/protocol.ts). Exits 0 after 'bye' or when stdin closes,
+1 after a fatal protocol error. Normally started by 'vharness run', not by hand.`;
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'usage: vharness agent (not built yet)',
-  async run() {
-    throw new VharnessError("'agent' is not built yet", ExitCode.failure);
+  summary: 'serve the benchmark agent protocol on stdin/stdout',
+  usage,
+  async run(argv) {
+    parse(argv, {}, usage);
+    return serveAgent({ input: process.stdin, output: process.stdout });
   },
 };
