@@ -1,0 +1,69 @@
+// A figure as a Vega-Lite spec: grouped bars (precision x target) or lines over instance
+// counts, data inline so the rendered SVG needs nothing from the network.
+import type { TopLevelSpec } from 'vega-lite';
+import type { Figure } from './figures.js';
+
+export interface FigureSpecOptions {
+  /** Upper end of the value axis, to draw two runs on one scale. @default fitted to the data */
+  valueMax?: number;
+  /** Chart width in px. @default 380 */
+  width?: number;
+  /** Chart height in px. @default 240 */
+  height?: number;
+}
+
+const targetColors = { domain: ['VM', 'bare metal'], range: ['#4c78a8', '#f58518'] };
+
+/** The Vega-Lite spec of a figure; one bar, or one point, per figure point. */
+export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): TopLevelSpec {
+  const width = options.width ?? 380;
+  const height = options.height ?? 240;
+  const yScale = options.valueMax === undefined ? { zero: true } : { domain: [0, options.valueMax], zero: true };
+  const y = { field: 'value', type: 'quantitative', title: figure.metric.label, scale: yScale } as const;
+  const opacity = { condition: { test: 'datum.valid', value: 1 }, value: 0.4 };
+  const base = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: figure.title,
+    width,
+    height,
+    background: 'white',
+    config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
+    data: { values: figure.points.map((p) => ({ ...p })) },
+  } as const;
+  if (figure.chart === 'line') {
+    return {
+      ...base,
+      encoding: {
+        x: { field: 'instances', type: 'quantitative', title: 'instances (VMs, or processes on bare metal)', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
+        y,
+        color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
+        strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: [[1, 0], [6, 3]] } },
+      },
+      layer: [
+        { mark: { type: 'line' } },
+        {
+          mark: { type: 'point', filled: true, size: 60, tooltip: true },
+          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: ['circle', 'square'] } }, opacity },
+        },
+      ],
+    };
+  }
+  return {
+    ...base,
+    encoding: {
+      x: { field: 'group', type: 'nominal', title: 'precision', axis: { labelAngle: 0 }, sort: null },
+      xOffset: { field: 'target_label', type: 'nominal', scale: { domain: targetColors.domain } },
+      y,
+    },
+    layer: [
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: { color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors }, opacity },
+      },
+      {
+        mark: { type: 'text', dy: -5, baseline: 'bottom', fontSize: 10 },
+        encoding: { text: { field: 'label', type: 'nominal' } },
+      },
+    ],
+  };
+}

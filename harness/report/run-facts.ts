@@ -1,0 +1,115 @@
+// The facts printed under a run's figures: what ran where (hosts, CPU flags, versions) and how
+// trustworthy each cell is (validity flags, start skew, failed cells and why). Pure.
+import type { CpuFlags } from '../../agent/protocol.js';
+import type { HostFacts } from '../providers/provider.js';
+import type { CellSummary, RunManifest, RunSummary } from '../results/types.js';
+import type { TextTable } from './figures.js';
+import { formatGiB, formatMeasure, formatPercent } from './format-number.js';
+
+export interface RunFacts {
+  /** Label/value lines about the run as a whole. */
+  run: [string, string][];
+  hosts: TextTable;
+  counts: { cells: number; completed: number; valid: number; invalid: number; failed: number };
+  validity: TextTable;
+  failed: { key: string; reason: string; instances: string[] }[];
+  notes: string[];
+  /** Said when manifest.json is missing. */
+  missingManifest: boolean;
+}
+
+const flagNames = ['avx2', 'avx512f', 'avx512_vnni', 'avx_vnni', 'amx_int8'] as const satisfies readonly (keyof CpuFlags)[];
+
+/** CPU flags that are set, e.g. `avx2 avx512f avx512_vnni`; `-` when none known. */
+export function cpuFlagList(flags: CpuFlags | undefined): string {
+  if (!flags) return '-';
+  const set = flagNames.filter((f) => flags[f]);
+  return set.length === 0 ? 'none' : set.join(' ');
+}
+
+function hostRow(host: HostFacts): string[] {
+  const s = host.sysinfo;
+  const h = host.hypervisor ?? {};
+  const hv = Object.entries(h)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  return [
+    host.name,
+    host.kind,
+    s?.cpuModel ?? (typeof h.cpuModel === 'string' ? h.cpuModel : '-'),
+    s ? `${s.sockets}/${s.cores}/${s.threads}` : '-',
+    s ? String(s.numaNodes) : '-',
+    s ? formatGiB(s.memoryBytes) : '-',
+    cpuFlagList(s?.flags),
+    s ? (s.virtualized ? 'yes' : 'no') : '-',
+    s ? `${s.os} (${s.kernel})` : '-',
+    s ? `node ${s.nodeVersion}, ort ${s.onnxruntimeVersion}` : '-',
+    hv || '-',
+  ];
+}
+
+function duration(start: string, end: string): string {
+  const ms = Date.parse(end) - Date.parse(start);
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  const s = Math.round(ms / 1000);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`;
+}
+
+function skewShare(cell: CellSummary): string {
+  if (cell.start_skew_ms === null || cell.window_s === null || cell.window_s <= 0) return '-';
+  return formatPercent((cell.start_skew_ms / (cell.window_s * 1000)) * 100).replace(/^\+/, '');
+}
+
+/** Everything about a run that is not a figure. */
+export function runFacts(summary: RunSummary, manifest: RunManifest | null): RunFacts {
+  const run: [string, string][] = [
+    ['run', summary.run_id],
+    ['config', manifest?.config_file ?? summary.config],
+    ['inventory', manifest ? `${manifest.inventory_name} (${manifest.inventory_file})` : summary.inventory],
+    ['started', summary.started_at || '-'],
+    ['finished', summary.finished_at || '-'],
+    ['duration', duration(summary.started_at, summary.finished_at)],
+  ];
+  if (manifest) {
+    run.push(['vharness', manifest.versions.vharness], ['node (controller)', manifest.versions.node], ['onnxruntime', manifest.versions.onnxruntime]);
+    run.push(['git commit', manifest.git_commit ?? 'not a git checkout']);
+    for (const m of manifest.models) run.push([`model ${m.precision}`, `${m.path} (sha256 ${m.sha256.slice(0, 16)}..., ${formatMeasure(m.bytes / 1e6)} MB)`]);
+    if (manifest.command.length > 0) run.push(['command', `vharness ${manifest.command.join(' ')}`]);
+  } else {
+    run.push(['model', summary.model.arch || '-']);
+  }
+  const cells = summary.cells;
+  const completed = cells.filter((c) => c.status === 'completed');
+  const notes: string[] = [];
+  for (const cell of cells) {
+    for (const note of cell.notes ?? []) notes.push(`${cell.key}: ${note}`);
+    for (const inst of cell.per_instance) for (const note of inst.notes ?? []) notes.push(`${cell.key} ${inst.name}: ${note}`);
+  }
+  return {
+    run,
+    hosts: {
+      headers: ['host', 'kind', 'CPU model', 'sockets/cores/threads', 'NUMA', 'memory', 'CPU flags', 'virtualized', 'OS', 'versions', 'hypervisor'],
+      rows: (manifest?.hosts ?? []).map(hostRow),
+    },
+    counts: {
+      cells: cells.length,
+      completed: completed.length,
+      valid: completed.filter((c) => c.valid).length,
+      invalid: completed.filter((c) => !c.valid).length,
+      failed: cells.length - completed.length,
+    },
+    validity: {
+      headers: ['cell', 'status', 'valid', 'flags', 'start skew ms', 'skew / window', 'window s', 'instances'],
+      rows: cells.map((c) => [c.key, c.status, c.valid ? 'yes' : 'no', c.flags.join(', ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances)]),
+    },
+    failed: cells
+      .filter((c) => c.status === 'failed')
+      .map((c) => ({
+        key: c.key,
+        reason: c.error ?? 'no reason recorded',
+        instances: c.per_instance.filter((i) => i.status !== 'completed').map((i) => `${i.name} on ${i.host}: ${i.status}${i.error ? ` (${i.error})` : ''}`),
+      })),
+    notes: [...new Set(notes)],
+    missingManifest: manifest === null,
+  };
+}
