@@ -1,0 +1,35 @@
+// results/<run-id>/cells/<key>.json: one cell's summary plus the raw per-instance samples it
+// was computed from, so any figure can be recomputed (and checked) from the file alone.
+import type { CellSummary } from './types.js';
+
+/** Raw timings of one instance, controller clock, ms relative to the cell's planned start. */
+export interface InstanceRaw {
+  name: string;
+  host: string;
+  status: 'completed' | 'failed' | 'timed-out';
+  error?: string;
+  cpus?: number[];
+  notes?: string[];
+  /** Agent clock minus controller clock (ns) and the round trip of the sample it came from. */
+  clock: { offset_ns: number; rtt_ns: number } | null;
+  threads: number | null;
+  batch: number;
+  /** When warmup actually began. */
+  started_at_ms: number | null;
+  first_batch_ms: number | null;
+  warmup_done: number;
+  /** Start and end of every measured batch. */
+  starts_ms: number[];
+  ends_ms: number[];
+  peak_rss_bytes: number | null;
+  stopped: boolean;
+}
+
+export interface CellRecord {
+  key: string;
+  started_at: string;
+  finished_at: string;
+  summary: CellSummary;
+  /** The measured (confirming) run's raw samples. */
+  instances: InstanceRaw[];
+}

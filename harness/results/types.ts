@@ -1,0 +1,112 @@
+// The shape of results/<run-id>/summary.json: what tables, reports and `compare` read.
+// Field names are snake_case because they are a file format read by other tools.
+import type { Precision } from '../../agent/protocol.js';
+
+export type Workload = 'latency' | 'throughput' | 'scaling' | 'multistream';
+export type TargetKind = 'vm' | 'baremetal';
+export type CellStatus = 'completed' | 'failed';
+
+export interface LatencyStats {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface InstanceSummary {
+  name: string;
+  host: string;
+  status: 'completed' | 'failed' | 'timed-out';
+  error?: string;
+  /** Images/s of this instance inside the cell's all-active window. */
+  throughput_ips: number;
+  latency_ms: LatencyStats | null;
+  first_inference_ms: number | null;
+  /** Measured batches in total (not only in the window). */
+  steps: number;
+  /** Actual start of measurement, controller clock, ms relative to the cell's planned start. */
+  start_offset_ms: number | null;
+  peak_rss_bytes: number | null;
+  cpus?: number[];
+  notes?: string[];
+}
+
+export interface ThreadProbe {
+  threads: number;
+  latency_ms: number;
+}
+
+export interface MultistreamProbe {
+  batch: number;
+  /** The bounded statistic (mean or p99) of the probe, ms. */
+  latency_ms: number;
+  throughput_ips: number;
+  within_bound: boolean;
+}
+
+export interface MultistreamInfo {
+  bound_ms: number;
+  statistic: 'mean' | 'p99';
+  batch_found: number;
+  probes: MultistreamProbe[];
+}
+
+export interface CellSummary {
+  /** Stable id of the cell inside a run, e.g. `scaling/int8/vm/c5`. */
+  key: string;
+  workload: Workload;
+  precision: Precision;
+  target: TargetKind;
+  /** Configuration row (Table 3 style) the cell ran on. */
+  configuration: string;
+  instances: number;
+  vcpus_per_instance: number | null;
+  memory_gb_per_instance: number | null;
+  batch: number;
+  threads: number;
+  status: CellStatus;
+  /** Why the cell failed (status failed). */
+  error?: string;
+  valid: boolean;
+  /** Validity flags that failed, e.g. `skew_exceeds_5pct`, `min_duration_not_met`. */
+  flags: string[];
+  throughput_ips: number | null;
+  latency_ms: LatencyStats | null;
+  first_inference_ms: number | null;
+  start_skew_ms: number | null;
+  window_s: number | null;
+  per_instance: InstanceSummary[];
+  thread_probes?: ThreadProbe[];
+  multistream?: MultistreamInfo;
+  notes?: string[];
+}
+
+export interface RunSummary {
+  run_id: string;
+  config: string;
+  inventory: string;
+  model: { arch: string; fp32?: { path: string; sha256: string }; int8?: { path: string; sha256: string } };
+  started_at: string;
+  finished_at: string;
+  cells: CellSummary[];
+}
+
+/** results/<run-id>/manifest.json: everything needed to reproduce and compare a run. */
+export interface RunManifest {
+  run_id: string;
+  created_at: string;
+  /** The validated config, as run. */
+  config: unknown;
+  config_file: string;
+  /** The validated inventory with secrets redacted (only env/file names remain). */
+  inventory: unknown;
+  inventory_file: string;
+  inventory_name: string;
+  versions: { vharness: string; node: string; onnxruntime: string };
+  git_commit: string | null;
+  /** Facts of the controller machine and of every host/VM reached (agent sysinfo, ESXi facts). */
+  hosts: import('../providers/provider.js').HostFacts[];
+  models: { precision: string; path: string; sha256: string; bytes: number }[];
+  command: string[];
+}
