@@ -1,0 +1,50 @@
+// The run's cells as CSV for spreadsheets: one row per cell, every summary field flattened.
+import type { CellSummary, RunSummary } from '../results/types.js';
+
+/** One CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const columns: [string, (c: CellSummary, runId: string) => string | number | boolean | null | undefined][] = [
+  ['run_id', (_c, runId) => runId],
+  ['key', (c) => c.key],
+  ['workload', (c) => c.workload],
+  ['precision', (c) => c.precision],
+  ['target', (c) => c.target],
+  ['configuration', (c) => c.configuration],
+  ['instances', (c) => c.instances],
+  ['vcpus_per_instance', (c) => c.vcpus_per_instance],
+  ['memory_gb_per_instance', (c) => c.memory_gb_per_instance],
+  ['batch', (c) => c.batch],
+  ['threads', (c) => c.threads],
+  ['status', (c) => c.status],
+  ['valid', (c) => c.valid],
+  ['flags', (c) => c.flags.join(';')],
+  ['throughput_ips', (c) => c.throughput_ips],
+  ['latency_mean_ms', (c) => c.latency_ms?.mean],
+  ['latency_p50_ms', (c) => c.latency_ms?.p50],
+  ['latency_p90_ms', (c) => c.latency_ms?.p90],
+  ['latency_p99_ms', (c) => c.latency_ms?.p99],
+  ['latency_max_ms', (c) => c.latency_ms?.max],
+  ['first_inference_ms', (c) => c.first_inference_ms],
+  ['start_skew_ms', (c) => c.start_skew_ms],
+  ['window_s', (c) => c.window_s],
+  ['multistream_batch_found', (c) => c.multistream?.batch_found],
+  ['multistream_bound_ms', (c) => c.multistream?.bound_ms],
+  ['multistream_statistic', (c) => c.multistream?.statistic],
+  ['peak_rss_bytes_max', (c) => {
+    const rss = c.per_instance.map((i) => i.peak_rss_bytes).filter((v): v is number => typeof v === 'number');
+    return rss.length ? Math.max(...rss) : null;
+  }],
+  ['error', (c) => c.error],
+];
+
+/** The CSV text (header + one row per cell, CRLF line ends as RFC 4180 says). */
+export function renderCsv(summary: RunSummary): string {
+  const lines = [columns.map(([name]) => name).join(',')];
+  for (const cell of summary.cells) lines.push(columns.map(([, get]) => csvField(get(cell, summary.run_id))).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
