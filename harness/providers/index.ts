@@ -1,0 +1,31 @@
+// The provider registry: which Provider serves `vm` and `baremetal` cells, chosen from maps
+// keyed by the inventory's provider name (never an if/else chain on strings).
+import type { BaremetalTargets, Inventory, VmTargets } from '../config/types.js';
+import { ConfigError } from '../errors.js';
+import { LocalProvider } from './local.js';
+import type { Provider, ProviderContext } from './provider.js';
+
+type Factory<T> = (targets: T, inventory: Inventory, ctx: ProviderContext) => Provider;
+type FactoryMap<U extends { provider: string }> = { [K in U['provider']]: Factory<Extract<U, { provider: K }>> };
+
+function notYet(name: string, section: string, inventory: Inventory): never {
+  throw new ConfigError({ file: inventory.file }, `${section}.provider`, `provider '${name}' is not available yet`, name);
+}
+
+const vmFactories: FactoryMap<VmTargets> = {
+  local: (t, inventory) => new LocalProvider(t.local, { source: { file: inventory.file, section: 'vm' } }),
+  ssh: (_t, inventory) => notYet('ssh', 'vm', inventory),
+  vsphere: (_t, inventory) => notYet('vsphere', 'vm', inventory),
+};
+
+const baremetalFactories: FactoryMap<BaremetalTargets> = {
+  local: (t, inventory) => new LocalProvider(t.local, { source: { file: inventory.file, section: 'baremetal' } }),
+  ssh: (_t, inventory) => notYet('ssh', 'baremetal', inventory),
+};
+
+/** The providers of an inventory. */
+export function createProviders(inventory: Inventory, ctx: ProviderContext): { vm: Provider; baremetal: Provider } {
+  const vm = (vmFactories[inventory.vm.provider] as Factory<VmTargets>)(inventory.vm, inventory, ctx);
+  const baremetal = (baremetalFactories[inventory.baremetal.provider] as Factory<BaremetalTargets>)(inventory.baremetal, inventory, ctx);
+  return { vm, baremetal };
+}
