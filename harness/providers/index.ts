@@ -4,6 +4,7 @@ import type { BaremetalTargets, Inventory, VmTargets } from '../config/types.js'
 import { ConfigError } from '../errors.js';
 import { LocalProvider } from './local.js';
 import type { Provider, ProviderContext } from './provider.js';
+import { sshProviderFactory } from './ssh.js';
 
 type Factory<T> = (targets: T, inventory: Inventory, ctx: ProviderContext) => Provider;
 type FactoryMap<U extends { provider: string }> = { [K in U['provider']]: Factory<Extract<U, { provider: K }>> };
@@ -14,13 +15,13 @@ function notYet(name: string, section: string, inventory: Inventory): never {
 
 const vmFactories: FactoryMap<VmTargets> = {
   local: (t, inventory) => new LocalProvider(t.local, { source: { file: inventory.file, section: 'vm' } }),
-  ssh: (_t, inventory) => notYet('ssh', 'vm', inventory),
+  ssh: sshProviderFactory('vm'),
   vsphere: (_t, inventory) => notYet('vsphere', 'vm', inventory),
 };
 
 const baremetalFactories: FactoryMap<BaremetalTargets> = {
   local: (t, inventory) => new LocalProvider(t.local, { source: { file: inventory.file, section: 'baremetal' } }),
-  ssh: (_t, inventory) => notYet('ssh', 'baremetal', inventory),
+  ssh: sshProviderFactory('baremetal'),
 };
 
 /** The providers of an inventory. */
