@@ -20,7 +20,8 @@ export interface EstimateOptions {
   startLeadMs?: number;
 }
 
-function perImage(arch: string, precision: Precision): number {
+/** Reference CPU-seconds per image of a model on one core. */
+export function perImage(arch: string, precision: Precision): number {
   return (SECONDS_PER_IMAGE_CORE[arch] ?? (SECONDS_PER_IMAGE_CORE.resnet50 as Record<Precision, number>))[precision];
 }
 

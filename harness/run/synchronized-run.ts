@@ -1,0 +1,105 @@
+// Starts every instance of a cell at one instant (controller now + lead, mapped to each
+// agent's clock) and collects their raw samples in controller time. One instance failing
+// is data in its InstanceRaw, not an exception.
+import type { RunResult } from '../../agent/protocol.js';
+import type { InstanceRaw } from '../results/cell-record.js';
+import { AgentError } from '../errors.js';
+import { toAgentClock, toControllerClock } from './clock-offset.js';
+import { controllerNowNs } from './clock-sync.js';
+import type { Instance } from './instances.js';
+import { Timeouts } from './timeouts.js';
+
+export interface SynchronizedRunOptions {
+  warmup: number;
+  steps: number;
+  durationMs?: number;
+  batch: number;
+  /** Intra-op threads the instances were loaded with (recorded). */
+  threads: number;
+  /** Lead before the common start, ms. */
+  leadMs: number;
+  /** Expected length of the run, ms (for the timeout). */
+  expectedMs: number;
+  signal?: AbortSignal;
+  onProgress?: (instance: string, phase: string, done: number, total: number | null) => void;
+}
+
+const NS_PER_MS = 1e6;
+
+function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads: number): InstanceRaw {
+  const ms = (agentNs: number): number => (toControllerClock(agentNs, instance.clock) - plannedNs) / NS_PER_MS;
+  const raw: InstanceRaw = {
+    name: instance.name,
+    host: instance.target.host,
+    status: 'completed',
+    clock: { offset_ns: Math.round(instance.clock.offsetNs), rtt_ns: Math.round(instance.clock.rttNs) },
+    threads,
+    batch: result.batch,
+    started_at_ms: ms(result.startedAt),
+    first_batch_ms: result.firstBatchMs,
+    warmup_done: result.warmupDone,
+    starts_ms: result.starts.map(ms),
+    ends_ms: result.ends.map(ms),
+    peak_rss_bytes: result.peakRssBytes,
+    stopped: result.stopped,
+  };
+  if (instance.target.cpus) raw.cpus = instance.target.cpus;
+  if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  return raw;
+}
+
+function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
+  const timedOut = error instanceof AgentError && error.code === 'timeout';
+  const raw: InstanceRaw = {
+    name: instance.name,
+    host: instance.target.host,
+    status: timedOut ? 'timed-out' : 'failed',
+    error: error instanceof Error ? error.message : String(error),
+    clock: { offset_ns: Math.round(instance.clock.offsetNs), rtt_ns: Math.round(instance.clock.rttNs) },
+    threads,
+    batch,
+    started_at_ms: null,
+    first_batch_ms: null,
+    warmup_done: 0,
+    starts_ms: [],
+    ends_ms: [],
+    peak_rss_bytes: null,
+    stopped: false,
+  };
+  if (instance.target.cpus) raw.cpus = instance.target.cpus;
+  if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  return raw;
+}
+
+/** Runs all instances from one common start; resolves with one InstanceRaw per instance. */
+export async function runSynchronized(instances: Instance[], options: SynchronizedRunOptions): Promise<InstanceRaw[]> {
+  const plannedNs = controllerNowNs() + options.leadMs * NS_PER_MS;
+  const timeoutMs = options.leadMs + options.expectedMs + Timeouts.runGrace;
+  const stop = (): void => {
+    for (const i of instances) void i.session.request('stop', {}, { timeoutMs: Timeouts.close }).catch(() => undefined);
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const settled = await Promise.allSettled(
+      instances.map((instance) => {
+        const body: Parameters<typeof instance.session.request<'run'>>[1] = {
+          startAt: Math.round(toAgentClock(plannedNs, instance.clock)),
+          warmup: options.warmup,
+          steps: options.steps,
+          batch: options.batch,
+        };
+        if (options.durationMs !== undefined) body.durationMs = options.durationMs;
+        return instance.session.request('run', body, {
+          timeoutMs,
+          onProgress: (p) => options.onProgress?.(instance.name, p.phase, p.done, p.total),
+        });
+      }),
+    );
+    return settled.map((s, k) => {
+      const instance = instances[k] as Instance;
+      return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.batch, options.threads);
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+  }
+}
