@@ -46,7 +46,8 @@ export async function uploadBundle(connection: SshConnection, remoteRoot: string
   await Promise.all(
     bundle.files.map((file) =>
       limit(async () => {
-        bytes += await connection.upload(file.source, posix.join(dir, file.target), file.mode);
+        const sent = await connection.upload(file.source, posix.join(dir, file.target), file.mode);
+        bytes += sent;
       }),
     ),
   );

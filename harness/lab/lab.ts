@@ -9,6 +9,7 @@ import { findFreePort, portFree } from './free-port.js';
 import { guestReachable, startGuest, stopGuest } from './guests.js';
 import { writeLabInventory } from './inventory.js';
 import { generateKey } from './keys.js';
+import { startLabVcenter, stopLabVcenter } from './vcenter-hook.js';
 import { type LabGuest, type LabState, readLabState, writeLabState } from './state.js';
 
 export const FIRST_GUEST_OCTET = 11;
@@ -23,6 +24,8 @@ export interface LabUpOptions {
   port?: number;
   /** 1-based guest numbers that get no node on PATH (they need the bundled runtime). @default [] */
   withoutNode: number[];
+  /** Also start the vCenter simulator (harness/lab/vcsim.ts). @default false */
+  vcenter?: boolean;
 }
 
 /** The default lab directory. */
@@ -106,6 +109,10 @@ export async function labUp(options: LabUpOptions, log: Logger): Promise<LabStat
     };
     await writeLabInventory({ file: state.inventory, knownHostsFile: state.knownHosts, clientKey, user: state.user, guests, hostKeys });
     await writeLabState(state);
+    if (options.vcenter) {
+      state.vcenter = await startLabVcenter(state, log);
+      await writeLabState(state);
+    }
     log.info(`lab: ${guests.length} sshd guest(s) up on ${guests.map((g) => g.address).join(', ')} port ${port}`);
     return state;
   } catch (error) {
@@ -123,6 +130,7 @@ export async function labDown(dir: string, log: Logger): Promise<LabState | unde
     log.info(`lab: nothing to stop in ${full}`);
     return undefined;
   }
+  if (state.vcenter !== undefined) await stopLabVcenter(state.vcenter);
   await Promise.all(state.guests.map((g) => stopGuest(g)));
   await rm(full, { recursive: true, force: true });
   log.info(`lab: ${state.guests.length} guest(s) stopped, ${full} removed`);
