@@ -211,6 +211,14 @@ func main() {
 		log.Fatal(err)
 	}
 
+	// The simulator keeps its datastores in temp directories: put them under -dir so
+	// removing the lab directory removes everything, even after a SIGKILL.
+	tmp := filepath.Join(*dir, "datastores")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		log.Fatal(err)
+	}
+	os.Setenv("TMPDIR", tmp)
+
 	simulator.SessionIdleTimeout = *idle
 	model := simulator.VPX()
 	defer model.Remove()
