@@ -91,7 +91,7 @@ export class LocalProvider implements Provider {
         findings.push({ level: 'info', message: `config ${r.configuration}: ${placement}; ${r.memoryGB} GB each` });
         for (const note of this.overcommitNotes(r)) findings.push({ level: 'warn', message: `config ${r.configuration}: ${note}` });
       } else {
-        findings.push({ level: 'info', message: `bare metal ${r.instances} instance(s): unpinned on CPUs ${formatCpuList(this.cpus)}` });
+        findings.push({ level: 'info', message: `bare metal (config ${r.configuration}): ${r.instances} unpinned instance(s) on CPUs ${formatCpuList(this.cpus)}` });
       }
     }
     return findings;

@@ -1,0 +1,146 @@
+// Runs the cells of a plan into results/<run-id>/: models, providers, one cell after the
+// other (each stored as soon as it ends), summary after every cell, manifest with host
+// facts, --resume of missing/failed cells, and a clean stop on SIGINT/SIGTERM.
+import { availableParallelism } from 'node:os';
+import type { Precision, SysInfo } from '../../agent/protocol.js';
+import type { Config, Inventory } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { Cell } from '../plan/cell.js';
+import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
+import { createProviders } from '../providers/index.js';
+import type { HostFacts, Provider, ProviderContext } from '../providers/provider.js';
+import type { CellRecord } from '../results/cell-record.js';
+import { buildManifest } from '../results/manifest.js';
+import { newRunId, RunStore } from '../results/run-store.js';
+import type { RunManifest, RunSummary, TargetKind } from '../results/types.js';
+import type { CellContext, StagedModel } from './cell-context.js';
+import { prepareModels } from './prepare-models.js';
+import { runCell } from './run-cell.js';
+
+export interface RunMatrixOptions {
+  config: Config;
+  inventory: Inventory;
+  cells: Cell[];
+  /** Where run directories are created. @default inventory.resultsDir */
+  resultsDir?: string;
+  /** A previous run (id or path) whose completed cells are kept. */
+  resume?: string;
+  log: Logger;
+  signal?: AbortSignal;
+  /** The command line, recorded in the manifest. */
+  command: string[];
+}
+
+export interface RunMatrixResult {
+  dir: string;
+  summary: RunSummary;
+  /** Cells run now (0 when --resume found nothing to do). */
+  ran: number;
+  interrupted: boolean;
+}
+
+function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string, CellRecord>, models: Map<Precision, StagedModel>, startedAt: string): RunSummary {
+  const model: RunSummary['model'] = { arch: options.config.model.arch };
+  const fp32 = models.get('fp32');
+  const int8 = models.get('int8');
+  if (fp32) model.fp32 = { path: fp32.path, sha256: fp32.sha256 };
+  if (int8) model.int8 = { path: int8.path, sha256: int8.sha256 };
+  const cells = options.cells.map((c) => records.get(c.key)?.summary).filter((s) => s !== undefined);
+  return { run_id: runId, config: options.config.file, inventory: options.inventory.file, model, started_at: startedAt, finished_at: new Date().toISOString(), cells };
+}
+
+export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixResult> {
+  const { config, inventory, log, signal } = options;
+  const resultsDir = options.resultsDir ?? inventory.resultsDir;
+  const resumed = options.resume === undefined ? undefined : await RunStore.open(resultsDir, options.resume);
+  const previous = resumed ? await resumed.readCells() : new Map<string, CellRecord>();
+  const todo = options.cells.filter((c) => previous.get(c.key)?.summary.status !== 'completed');
+  const startedAt = new Date().toISOString();
+
+  if (resumed && todo.length === 0) {
+    log.info(`resume: all ${options.cells.length} cells of ${resumed.runId} are completed; nothing to run`);
+    const existing = await resumed.readSummary();
+    const summary = existing ?? summaryOf(resumed.runId, options, previous, new Map(), startedAt);
+    return { dir: resumed.dir, summary, ran: 0, interrupted: false };
+  }
+
+  // Models before anything is created: a model failure leaves no half-made run behind.
+  const precisions = [...new Set(todo.map((c) => c.precision))];
+  const infos = await prepareModels(config.model, precisions, log);
+  const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
+
+  const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));
+  const providerCtx: ProviderContext = { runId: store.runId, log };
+  if (signal) providerCtx.signal = signal;
+  const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
+  const hosts = new Map<string, HostFacts>();
+  const oldManifest: RunManifest | undefined = resumed ? await resumed.readManifest().catch(() => undefined) : undefined;
+  for (const h of oldManifest?.hosts ?? []) hosts.set(h.name, h);
+
+  const writeManifest = async (): Promise<void> => {
+    const manifestModels: RunManifest['models'] = [...infos].map(([precision, m]) => ({ precision, path: m.path, sha256: m.sha256, bytes: m.bytes }));
+    for (const m of oldManifest?.models ?? []) if (!manifestModels.some((x) => x.precision === m.precision)) manifestModels.push(m);
+    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command };
+    if (oldManifest) input.createdAt = oldManifest.created_at;
+    await store.writeManifest(await buildManifest(input));
+  };
+  await writeManifest();
+  log.info(`run ${store.runId}: ${todo.length} of ${options.cells.length} cells to run -> ${store.dir}`);
+
+  const records = new Map(previous);
+  const cpus = availableParallelism();
+  const estimates = new Map(todo.map((c) => [c.key, estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })]));
+  let estimatedDone = 0;
+  let actualDone = 0;
+  let ran = 0;
+  let outcome = 'success' as 'success' | 'failure' | 'interrupted';
+  try {
+    for (const [index, cell] of todo.entries()) {
+      if (signal?.aborted) {
+        outcome = 'interrupted';
+        break;
+      }
+      const remaining = todo.slice(index).reduce((s, c) => s + (estimates.get(c.key) ?? 0), 0);
+      const scale = estimatedDone > 0 ? actualDone / estimatedDone : 1;
+      const eta = formatDuration(remaining * scale);
+      const provider = providers[cell.target];
+      const began = Date.now();
+      const ctx: CellContext = {
+        config,
+        models: Object.fromEntries(models),
+        provider,
+        providerCtx,
+        log,
+        onPhase: (phase) => log.progress(`[${index + 1}/${todo.length}] ${cell.key}: ${phase} (ETA ${eta})`),
+        onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
+          const name = cell.target === 'vm' ? instance : host;
+          if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
+        },
+      };
+      if (signal) ctx.signal = signal;
+      const record = await runCell(cell, ctx);
+      ran++;
+      actualDone += (Date.now() - began) / 1000;
+      estimatedDone += estimates.get(cell.key) ?? 0;
+      await store.writeCell(record);
+      records.set(cell.key, record);
+      const s = record.summary;
+      if (s.status === 'completed') {
+        const figure = s.workload === 'latency' ? `${s.latency_ms?.mean.toFixed(2)} ms mean` : `${s.throughput_ips?.toFixed(1)} img/s`;
+        log.info(`[${index + 1}/${todo.length}] ${cell.key}: ${figure}, threads ${s.threads}, batch ${s.batch}${s.valid ? '' : ` (flags: ${s.flags.join(', ')})`}`);
+      } else {
+        if (outcome !== 'interrupted') outcome = 'failure';
+        log.warn(`[${index + 1}/${todo.length}] ${cell.key}: failed: ${s.error ?? 'unknown reason'}`);
+      }
+      await store.writeSummary(summaryOf(store.runId, options, records, models, startedAt));
+    }
+    if (signal?.aborted) outcome = 'interrupted';
+  } finally {
+    await Promise.all(Object.values(providers).filter((p, i, all) => all.indexOf(p) === i).map((p) => p.shutdown(outcome, providerCtx).catch((error: unknown) => log.warn(`provider shutdown: ${String(error)}`))));
+    const summary = summaryOf(store.runId, options, records, models, startedAt);
+    await store.writeSummary(summary);
+    await writeManifest();
+  }
+  const summary = summaryOf(store.runId, options, records, models, startedAt);
+  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted' };
+}
