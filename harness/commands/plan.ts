@@ -3,6 +3,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import Table from 'cli-table3';
 import { parse } from '../args.js';
+import { tableOptions } from '../report/table-style.js';
 import type { Command } from '../cli.js';
 import { loadConfig, loadInventory } from '../config/load.js';
 import { UsageError } from '../errors.js';
@@ -63,7 +64,7 @@ export const command: Command = {
       process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
       return 0;
     }
-    const table = new Table({ head: ['cell', 'instances', 'vCPUs x GB', 'total vCPUs / GB', 'threads', 'batch', 'warmup/steps', 'est.'] });
+    const table = new Table(tableOptions(['cell', 'instances', 'vCPUs x GB', 'total vCPUs / GB', 'threads', 'batch', 'warmup/steps', 'est.']));
     for (const r of rows) {
       const size = r.vcpus_per_instance === null ? 'unpartitioned' : `${r.vcpus_per_instance} x ${r.memory_gb_per_instance}`;
       const totals = r.total_vcpus === null ? '-' : `${r.total_vcpus} / ${r.total_memory_gb}`;

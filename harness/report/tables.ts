@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { Precision } from '../../agent/protocol.js';
 import type { CellSummary, RunSummary, Workload } from '../results/types.js';
+import { tableOptions } from './table-style.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
 
 const PRECISIONS: Precision[] = ['fp32', 'int8'];
@@ -46,7 +47,7 @@ function titled(title: string, table: Table.Table): string {
 }
 
 function latencyTable(cells: CellSummary[]): string {
-  const t = new Table({ head: ['precision', 'config', 'VM mean ms (threads)', 'bare metal mean ms (threads)', 'VM overhead'] });
+  const t = new Table(tableOptions(['precision', 'config', 'VM mean ms (threads)', 'bare metal mean ms (threads)', 'VM overhead']));
   for (const p of PRECISIONS) {
     for (const key of keysOf(cells)) {
       const vm = find(cells, p, 'vm', key);
@@ -60,7 +61,7 @@ function latencyTable(cells: CellSummary[]): string {
 }
 
 function throughputTable(cells: CellSummary[], title: string): string {
-  const t = new Table({ head: ['precision', 'config', 'instances', 'VM img/s', 'bare metal img/s', 'VM / bare metal'] });
+  const t = new Table(tableOptions(['precision', 'config', 'instances', 'VM img/s', 'bare metal img/s', 'VM / bare metal']));
   for (const p of PRECISIONS) {
     for (const key of keysOf(cells)) {
       const vm = find(cells, p, 'vm', key);
@@ -73,7 +74,7 @@ function throughputTable(cells: CellSummary[], title: string): string {
 }
 
 function scalingTable(cells: CellSummary[]): string {
-  const t = new Table({ head: ['instances', 'fp32 VM', 'fp32 bare metal', 'fp32 VM/BM', 'int8 VM', 'int8 bare metal', 'int8 VM/BM'] });
+  const t = new Table(tableOptions(['instances', 'fp32 VM', 'fp32 bare metal', 'fp32 VM/BM', 'int8 VM', 'int8 bare metal', 'int8 VM/BM']));
   for (const key of keysOf(cells)) {
     const row = [key.slice(1)];
     for (const p of PRECISIONS) {
@@ -88,7 +89,7 @@ function scalingTable(cells: CellSummary[]): string {
 
 function multistreamTable(cells: CellSummary[]): string {
   const bound = cells.find((c) => c.multistream)?.multistream;
-  const t = new Table({ head: ['precision', 'config', 'VM batch', 'VM img/s', 'bare metal batch', 'bare metal img/s', 'VM / bare metal'] });
+  const t = new Table(tableOptions(['precision', 'config', 'VM batch', 'VM img/s', 'bare metal batch', 'bare metal img/s', 'VM / bare metal']));
   for (const p of PRECISIONS) {
     for (const key of keysOf(cells)) {
       const vm = find(cells, p, 'vm', key);
@@ -103,7 +104,7 @@ function multistreamTable(cells: CellSummary[]): string {
 }
 
 function speedupTable(summary: RunSummary): string | undefined {
-  const t = new Table({ head: ['workload', 'target', 'config', 'fp32', 'int8', 'int8 speedup'] });
+  const t = new Table(tableOptions(['workload', 'target', 'config', 'fp32', 'int8', 'int8 speedup']));
   const seen = new Set<string>();
   for (const c of summary.cells) {
     const id = `${c.workload}|${c.target}|${pairKey(c)}`;
