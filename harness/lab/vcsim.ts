@@ -1,0 +1,184 @@
+// The simulated vCenter of the lab: builds test/lab/vcsim/main.go against Debian's govmomi
+// (cached in .cache/ by source hash), starts it on loopback with TLS and optional credentials,
+// and stops it leaving nothing behind (process, datastore temp files, its directory).
+import { spawn, execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ExitCode, VharnessError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
+
+const run = promisify(execFile);
+
+/** Repository root (this file runs from dist/harness/lab/). */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const VCSIM_SOURCE = join(ROOT, 'test', 'lab', 'vcsim', 'main.go');
+const GOPATH = '/usr/share/gocode';
+
+export interface VcenterSimOptions {
+  /** TCP port on 127.0.0.1. @default a free one */
+  port?: number;
+  /** The only user allowed to log in; undefined: any non-empty user and password. */
+  user?: string;
+  /** Password of `user`. @default a random one, written to `<dir>/vcenter/password` */
+  password?: string;
+  /** Expire sessions idle this long (ms). @default never */
+  idleTimeoutMs?: number;
+  /** Regexp: VMs whose name matches never report a guest IP (tests of the IP deadline). */
+  holdIp?: string;
+  /** Name of the template VM created in /DC0/vm. @default vh-template */
+  template?: string;
+  /** Exit when this process exits (tests). @default false (it outlives `vharness lab up`) */
+  watchParent?: boolean;
+  /** Deadline for the simulator to come up (ms). @default 60000 (includes a cold build) */
+  startTimeoutMs?: number;
+  log?: Logger;
+}
+
+/** What `startVcenterSim` answers; JSON, kept in the lab state. */
+export interface VcenterSimState {
+  url: string;
+  host: string;
+  port: number;
+  pid: number;
+  /** The simulator's self-signed certificate (the inventory's `ca`). */
+  certFile: string;
+  /** SHA-256 thumbprint of the certificate, `AA:BB:...`. */
+  thumbprint: string;
+  user?: string;
+  /** File holding the password (mode 600), when `user` is set. */
+  passwordFile?: string;
+  template: string;
+  datacenter: string;
+  cluster: string;
+  resourcePool: string;
+  datastore: string;
+  folder: string;
+  /** The simulator's directory (removed by stopVcenterSim). */
+  dir: string;
+  binary: string;
+  log: string;
+}
+
+async function goVersion(): Promise<string> {
+  try {
+    return (await run('go', ['version'])).stdout.trim();
+  } catch (error) {
+    throw new VharnessError('the vCenter simulator needs Go: apt-get install golang-go golang-github-vmware-govmomi-dev', ExitCode.failure, { cause: error });
+  }
+}
+
+/** Builds the simulator once per source hash; answers the binary's path. */
+export async function buildVcenterSim(log: Logger = silentLogger): Promise<string> {
+  const source = await readFile(VCSIM_SOURCE);
+  const version = await goVersion();
+  const hash = createHash('sha256').update(source).update(version).digest('hex').slice(0, 16);
+  const cache = join(ROOT, '.cache');
+  const binary = join(cache, 'vcsim', hash, 'vharness-vcsim');
+  if (existsSync(binary)) return binary;
+  if (!existsSync(join(GOPATH, 'src', 'github.com', 'vmware', 'govmomi', 'simulator'))) {
+    throw new VharnessError(`govmomi is not installed under ${GOPATH}`, ExitCode.failure, { hint: 'apt-get install golang-github-vmware-govmomi-dev' });
+  }
+  await mkdir(join(cache, 'vcsim', hash), { recursive: true });
+  const tmp = `${binary}.${process.pid}.tmp`;
+  log.info('building the vCenter simulator (once per source change, ~25 s)');
+  try {
+    await run('go', ['build', '-o', tmp, '.'], {
+      cwd: join(ROOT, 'test', 'lab', 'vcsim'),
+      env: { ...process.env, GO111MODULE: 'off', GOPATH, GOCACHE: join(cache, 'go-build'), GOFLAGS: '' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    await rm(tmp, { force: true });
+    const stderr = error instanceof Error && 'stderr' in error ? String(error.stderr) : '';
+    throw new VharnessError(`building the vCenter simulator failed: ${stderr.trim().split('\n').slice(-5).join(' | ')}`, ExitCode.failure, { cause: error });
+  }
+  await rename(tmp, binary);
+  return binary;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isOurs(pid: number, binary: string): Promise<boolean> {
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.split('\0')[0] === binary;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the simulator in `<labDir>/vcenter`; resolves once it serves. */
+export async function startVcenterSim(labDir: string, options: VcenterSimOptions = {}): Promise<VcenterSimState> {
+  const log = options.log ?? silentLogger;
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VharnessError(`Expected the vCenter port to be 0..65535, got ${port}`, ExitCode.usage);
+  const idle = options.idleTimeoutMs;
+  if (idle !== undefined && (!Number.isInteger(idle) || idle <= 0)) throw new VharnessError(`Expected idleTimeoutMs to be a positive integer, got ${idle}`, ExitCode.usage);
+  const binary = await buildVcenterSim(log);
+  const dir = resolve(labDir, 'vcenter');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const args = ['-dir', dir, '-listen', `127.0.0.1:${port}`, '-template', options.template ?? 'vh-template'];
+  let passwordFile: string | undefined;
+  if (options.user !== undefined) {
+    passwordFile = join(dir, 'password');
+    await writeFile(passwordFile, `${options.password ?? randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
+    args.push('-user', options.user, '-password-file', passwordFile);
+  }
+  if (idle !== undefined) args.push('-idle-timeout', `${idle}ms`);
+  if (options.holdIp !== undefined) args.push('-hold-ip', options.holdIp);
+  if (options.watchParent) args.push('-parent-pid', String(process.pid));
+  const logFile = join(dir, 'vcsim.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new VharnessError('could not start the vCenter simulator', ExitCode.failure);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const stateFile = join(dir, 'vcsim.json');
+  for (;;) {
+    if (existsSync(stateFile) && (await stat(stateFile)).size > 0) break;
+    if (exited || Date.now() > deadline) {
+      if (!exited) process.kill(pid, 'SIGKILL');
+      const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join(' | ');
+      await rm(dir, { recursive: true, force: true });
+      throw new VharnessError(`the vCenter simulator did not start${exited ? '' : ' in time'}: ${tail}`, ExitCode.failure);
+    }
+    await sleep(50);
+  }
+  const started = JSON.parse(await readFile(stateFile, 'utf8')) as Omit<VcenterSimState, 'dir' | 'binary' | 'log' | 'passwordFile'>;
+  const state: VcenterSimState = { ...started, dir, binary, log: logFile };
+  if (passwordFile) state.passwordFile = passwordFile;
+  log.info(`vCenter simulator at ${state.url} (pid ${state.pid})`);
+  return state;
+}
+
+/** Stops the simulator (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
+export async function stopVcenterSim(state: VcenterSimState): Promise<void> {
+  if (alive(state.pid) && (await isOurs(state.pid, state.binary))) {
+    process.kill(state.pid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (alive(state.pid) && Date.now() < deadline) await sleep(25);
+    if (alive(state.pid)) process.kill(state.pid, 'SIGKILL');
+    while (alive(state.pid) && (await isOurs(state.pid, state.binary))) await sleep(25);
+  }
+  await rm(state.dir, { recursive: true, force: true });
+}
