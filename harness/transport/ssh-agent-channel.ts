@@ -16,7 +16,13 @@ export async function sshAgentChannel(connection: SshConnection, command: string
       exitSignal = signal;
     });
     channel.once('close', () => {
-      resolve({ reason: exitSignal ? `agent killed by ${exitSignal}` : exitCode === null ? 'ssh channel closed' : `agent exited with code ${exitCode}`, exitCode });
+      if (exitSignal !== undefined || exitCode !== null) {
+        resolve({ reason: exitSignal ? `agent killed by ${exitSignal}` : `agent exited with code ${exitCode}`, exitCode });
+        return;
+      }
+      // No exit status: ssh2 closes channels just before the connection's own 'close', so
+      // give the connection a moment to say why (keepalive timeout, reset).
+      setTimeout(() => resolve({ reason: connection.isClosed ? `${connection.label}: ${connection.closeReasonText}` : 'ssh channel closed without an exit status', exitCode: null }), 50);
     });
     void connection.closed.then((reason) => resolve({ reason: `${connection.label}: ${reason}`, exitCode: null }));
   });

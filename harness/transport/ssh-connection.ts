@@ -55,6 +55,11 @@ export class SshConnection {
     });
   }
 
+  /** Why the connection ended (empty while it is open). */
+  get closeReasonText(): string {
+    return this.closeReason ?? '';
+  }
+
   /** True once the connection has ended. */
   get isClosed(): boolean {
     return this.closeReason !== undefined;
@@ -62,6 +67,8 @@ export class SshConnection {
 
   /** Resolves `work`, or rejects with SshError when the connection ends (or `timeoutMs` passes) first. */
   race<T>(what: string, work: Promise<T>, timeoutMs?: number): Promise<T> {
+    // When a guard wins, a late rejection of `work` must not become an unhandled rejection.
+    work.catch(() => undefined);
     if (this.closeReason !== undefined) return Promise.reject(new SshError(this.host, `${what}: ${this.closeReason}`));
     let timer: NodeJS.Timeout | undefined;
     const guards: Promise<never>[] = [
@@ -83,6 +90,7 @@ export class SshConnection {
 
   /** Runs a shell command and collects its output. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closeReason !== undefined) return Promise.reject(new SshError(this.host, `'${command.slice(0, 60)}': ${this.closeReason}`));
     const work = new Promise<ExecResult>((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
         if (error) {
@@ -167,6 +175,7 @@ export class SshConnection {
 
   /** Opens an exec channel running `command` (for an agent); the caller owns the channel. */
   openChannel(command: string): Promise<ClientChannel> {
+    if (this.closeReason !== undefined) return Promise.reject(new SshError(this.host, `cannot start an agent: ${this.closeReason}`));
     const work = new Promise<ClientChannel>((resolve, reject) => {
       this.client.exec(command, (error, channel) => (error ? reject(new SshError(this.host, `cannot start '${command}': ${error.message}`, { cause: error })) : resolve(channel)));
     });
