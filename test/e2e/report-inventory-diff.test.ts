@@ -1,0 +1,84 @@
+// `vharness inventory diff` spawned on real inventory files; --probe reaches this machine
+// through the real agent (the local provider) for both labs.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin', 'vharness.js');
+
+async function vharness(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const sshLab = (name: string, address: string, extra = '') => `name: ${name}
+vm:
+  provider: local
+baremetal:
+  provider: ssh
+  hosts:
+    - name: bm1
+      address: ${address}
+      user: root
+      key: { env: VH_TEST_KEY_${name.toUpperCase()} }
+${extra}`;
+
+describe('vharness inventory diff', { timeout: 60_000 }, () => {
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'vh-invdiff-'));
+    await writeFile(join(tmp, 'a.yaml'), sshLab('laba', '127.0.0.21'));
+    await writeFile(join(tmp, 'b.yaml'), sshLab('labb', '127.0.0.22', '    - { name: bm2, address: 127.0.0.23, user: bench, key: { env: X } }\n'));
+    await writeFile(join(tmp, 'l1.yaml'), 'name: here\n');
+    await writeFile(join(tmp, 'l2.yaml'), 'name: there\nvm:\n  provider: local\n  memoryLimits: false\n');
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('lists the differences by section, secrets only by name', async () => {
+    const r = await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'b.yaml')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /bare-metal hosts +│ baremetal\.hosts\[bm1\]\.address +│ 127\.0\.0\.21 +│ 127\.0\.0\.22/);
+    assert.match(r.stdout, /baremetal\.hosts\[bm1\]\.key +│ env:VH_TEST_KEY_LABA +│ env:VH_TEST_KEY_LABB/);
+    assert.match(r.stdout, /baremetal\.hosts\[bm2\] +│ \(not set\) +│ bench@127\.0\.0\.23:22/);
+    const json = JSON.parse((await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'b.yaml'), '--json'])).stdout) as { differences: { path: string }[] };
+    assert.deepEqual(json.differences.map((d) => d.path), ['name', 'baremetal.hosts[bm1].address', 'baremetal.hosts[bm1].key', 'baremetal.hosts[bm2]']);
+  });
+
+  test('--probe shows both labs\' live facts and the rules that matter', async () => {
+    const r = await vharness(['inventory', 'diff', join(tmp, 'l1.yaml'), join(tmp, 'l2.yaml'), '--probe', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout) as { differences: { path: string; a: string; b: string }[]; labs: { name: string; hosts: { status: string; sysinfo?: { threads: number; cpuModel: string } }[] }[]; findings: { message: string }[] };
+    assert.deepEqual(json.differences.map((d) => d.path).sort(), ['name', 'vm.local.memoryLimits']);
+    assert.deepEqual(json.labs.map((l) => l.name), ['A:here', 'B:there']);
+    for (const lab of json.labs) {
+      assert.equal(lab.hosts[0]?.status, 'ok');
+      assert.ok((lab.hosts[0]?.sysinfo?.threads ?? 0) >= 1);
+    }
+    assert.equal(json.labs[0]?.hosts[0]?.sysinfo?.cpuModel, json.labs[1]?.hosts[0]?.sysinfo?.cpuModel);
+    assert.ok(!json.findings.some((f) => /different CPU models/.test(f.message)), 'same machine, same CPU');
+  });
+
+  test('usage errors', async () => {
+    const r = await vharness(['inventory', 'diff', join(tmp, 'a.yaml')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Expected two inventory files/);
+    const s = await vharness(['inventory', 'show']);
+    assert.match(s.stderr, /Unknown inventory subcommand 'show'/);
+    const bad = await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'missing.yaml')]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /missing\.yaml/);
+  });
+});
