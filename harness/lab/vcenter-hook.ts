@@ -4,10 +4,13 @@ import { ExitCode, VharnessError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { LabState } from './state.js';
 
-/** What the lab hands the simulator: where the guests are and how to reach them. */
+/**
+ * What the lab hands the simulator: where the guests are and how to reach them. No `user`
+ * or `password`: those name the simulator's vCenter login, which keeps its own defaults.
+ */
 export interface LabVcenterOptions {
   guests: { name: string; address: string; port: number }[];
-  user: string;
+  sshUser: string;
   clientKey: string;
   knownHosts: string;
   log: Logger;
@@ -38,7 +41,7 @@ export async function startLabVcenter(state: LabState, log: Logger): Promise<unk
   const vcsim = await loadVcsim();
   return vcsim.startVcenterSim(state.dir, {
     guests: state.guests.map((g) => ({ name: g.name, address: g.address, port: g.port })),
-    user: state.user,
+    sshUser: state.user,
     clientKey: state.clientKey,
     knownHosts: state.knownHosts,
     log,
