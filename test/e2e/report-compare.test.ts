@@ -36,7 +36,7 @@ describe('vharness compare / report formats', { timeout: 60_000 }, () => {
   test('compare prints the matched cells with B/A ratios and lists unmatched ones', async () => {
     const r = await vharness(['compare', dirs.a, dirs.p]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ c1 +│ 1 +│ 1 +│ [\d.]+ +│ [\d.]+ +│ [\d.]+x/);
+    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ 1 +│ 1 +│ 1 +│ [\d.]+ +│ [\d.]+ +│ [\d.]+x/);
     assert.match(r.stdout, /only in A \(\d+\):\n {2}scaling\/fp32\/vm\/c5/);
     assert.match(r.stdout, /B invalid/);
     assert.doesNotMatch(r.stdout, /only in B/);
@@ -71,7 +71,7 @@ describe('vharness compare / report formats', { timeout: 60_000 }, () => {
     const md = await vharness(['report', dirs.p, '--format', 'md']);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^# vharness report: 2026-11-26T10-00-00Z-partial/);
-    assert.match(md.stdout, /\| int8 \| VM \| c4 \| 2 \| 12 \| - \| - \| - \| - \| - \| failed: vm-c4-2/);
+    assert.match(md.stdout, /\| int8 \| VM \| 4 \| 2 \| 12 \| - \| - \| - \| - \| - \| failed: vm-c4-2/);
     assert.match(md.stdout, /_Not in this run \(no multistream cells\)\._/);
     const out = join(tmp, 'cells.csv');
     const csv = await vharness(['report', dirs.p, '--format', 'csv', '--out', out]);

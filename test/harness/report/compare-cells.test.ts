@@ -10,7 +10,7 @@ describe('compareRuns', () => {
     const c = compareRuns(run(skylake), run(cascadelake));
     assert.equal(c.pairs.length, 44);
     assert.deepEqual(c.onlyA, []);
-    const lat = c.pairs.find((p) => p.match === 'latency/fp32/vm/c1/1');
+    const lat = c.pairs.find((p) => p.match === 'latency/fp32/vm/1/1');
     assert.ok(lat && lat.latency.a !== null && lat.latency.b !== null && lat.latency.ratio !== null);
     assert.equal(lat.latency.ratio, lat.latency.b / lat.latency.a);
     assert.equal(lat.speedup, 1 / lat.latency.ratio, 'latency: faster means a lower mean');
@@ -23,8 +23,8 @@ describe('compareRuns', () => {
     assert.equal(c.crossPrecision, true);
     assert.equal(c.pairs.length, 22);
     assert.ok(c.pairs.every((p) => p.precisionA === 'fp32' && p.precisionB === 'int8'));
-    assert.ok(c.pairs.some((p) => p.match === 'latency/fp32>int8/vm/c1/1'));
-    const lat = c.pairs.find((p) => p.match === 'latency/fp32>int8/vm/c1/1');
+    assert.ok(c.pairs.some((p) => p.match === 'latency/fp32>int8/vm/1/1'));
+    const lat = c.pairs.find((p) => p.match === 'latency/fp32>int8/vm/1/1');
     assert.ok((lat?.speedup ?? 0) > 2, 'Cascade Lake int8 is much faster than Skylake fp32 in the sample');
   });
 
