@@ -100,7 +100,7 @@ const figureDefs = {
     metric: latencyMetric,
     value: (cell) => cell.latency_ms?.mean ?? null,
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'batch', 'threads', 'mean ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'first ms', 'status'],
+    headers: ['precision', 'target', 'config', 'batch', 'threads', 'mean ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'first ms', 'threads tried (ms)', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.batch),
@@ -111,6 +111,7 @@ const figureDefs = {
       formatMeasure(cell.latency_ms?.p99),
       formatMeasure(cell.latency_ms?.max),
       formatMeasure(cell.first_inference_ms),
+      cell.thread_probes && cell.thread_probes.length > 0 ? cell.thread_probes.map((p) => `${p.threads}: ${formatMeasure(p.latency_ms)}`).join(', ') : '-',
       status(cell),
     ],
   },

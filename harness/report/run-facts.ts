@@ -60,6 +60,11 @@ function skewShare(cell: CellSummary): string {
   return formatPercent((cell.start_skew_ms / (cell.window_s * 1000)) * 100).replace(/^\+/, '');
 }
 
+function peakRss(cell: CellSummary): string {
+  const rss = cell.per_instance.map((i) => i.peak_rss_bytes).filter((v): v is number => typeof v === 'number');
+  return rss.length === 0 ? '-' : `${formatMeasure(Math.max(...rss) / 2 ** 20)} MiB`;
+}
+
 /** Everything about a run that is not a figure. */
 export function runFacts(summary: RunSummary, manifest: RunManifest | null): RunFacts {
   const run: [string, string][] = [
@@ -99,8 +104,8 @@ export function runFacts(summary: RunSummary, manifest: RunManifest | null): Run
       failed: cells.length - completed.length,
     },
     validity: {
-      headers: ['cell', 'status', 'valid', 'flags', 'start skew ms', 'skew / window', 'window s', 'instances'],
-      rows: cells.map((c) => [c.key, c.status, c.valid ? 'yes' : 'no', c.flags.join(', ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances)]),
+      headers: ['cell', 'status', 'valid', 'flags', 'start skew ms', 'skew / window', 'window s', 'instances', 'peak RSS (largest instance)'],
+      rows: cells.map((c) => [c.key, c.status, c.valid ? 'yes' : 'no', c.flags.join(', ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances), peakRss(c)]),
     },
     failed: cells
       .filter((c) => c.status === 'failed')
