@@ -3,12 +3,12 @@ import { formatCpuList } from '../../agent/cpu-list.js';
 import type { SysInfo } from '../../agent/protocol.js';
 import { formatMeasure } from '../report/format-number.js';
 import type { AccuracyResult, AgreementResult } from './accuracy.js';
-import type { ModelChoice } from './model-arg.js';
+import type { ModelInfo } from '../../agent/model/types.js';
 import type { SpeedSummary } from './speed-summary.js';
 
 /** What `vharness infer` reports; also its --json output. */
 export interface InferReport {
-  model: ModelChoice;
+  model: ModelInfo;
   threads: { intra_op: number; inter_op: number };
   load_ms: number;
   speed?: SpeedSummary & { gflops: number | null };
@@ -39,7 +39,9 @@ function machineLines(cpu: SysInfo): string[] {
 export function formatInferReport(report: InferReport): string {
   const { model } = report;
   const lines = [
-    `model       ${model.arch} ${model.precision} · ${model.path} (${(model.bytes / MB).toFixed(1)} MB${model.sha256 ? `, sha256 ${model.sha256.slice(0, 12)}` : ''})`,
+    `model       ${model.arch} ${model.precision} · ${model.path} (${(model.bytes / MB).toFixed(1)} MB, sha256 ${model.sha256.slice(0, 12)})${
+      model.params === null ? '' : ` · ${(model.params / 1e6).toFixed(1)} M params`
+    }${model.macsPerImage === null ? '' : ` · ${(model.macsPerImage / 1e9).toFixed(2)} GMAC/image`}`,
     ...machineLines(report.cpu),
     `session     intra-op ${report.threads.intra_op}, inter-op ${report.threads.inter_op} threads · load ${formatMeasure(report.load_ms)} ms`,
   ];

@@ -1,14 +1,14 @@
-// Turns `--model` / `--reference` into a model file: built-in archs through the model builder
-// (cached by content), anything else as a user's file; and the synthetic image source.
-import type { Precision } from '../../agent/protocol.js';
+// Turns `--model` / `--reference` into a model file through the model API: an arch name is
+// built on demand (cached by content); a path is read (and quantized on demand for int8).
+import { ensureModel } from '../../agent/model/resolve.js';
 import { syntheticImages } from '../../agent/model/synthetic-images.js';
-import { UsageError } from '../errors.js';
+import type { ModelInfo } from '../../agent/model/types.js';
+import type { Precision } from '../../agent/protocol.js';
 import type { Logger } from '../log.js';
 import type { ImageSource } from './accuracy.js';
-import { isArchName, modelFile, type ModelChoice } from './model-arg.js';
 
 export interface ResolveModelOptions {
-  /** Builder seed for built-in archs. @default the builder's default */
+  /** Builder seed for arch names. @default the builder's default */
   seed: number | undefined;
   log: Logger;
 }
@@ -16,11 +16,12 @@ export interface ResolveModelOptions {
 /** The default seed of synthetic evaluation images (kept apart from model seeds). */
 export const SYNTHETIC_IMAGE_SEED = 1234;
 
-/** Resolves a model name or path. */
-export async function resolveModel(value: string, precision: Precision, options: ResolveModelOptions): Promise<ModelChoice> {
-  if (!isArchName(value)) return modelFile(value, precision);
-  void options;
-  throw new UsageError(`built-in model '${value}' needs the model builder, which is not in this build yet`, { hint: 'pass a path to an .onnx file' });
+/** Resolves a model name or path to a file with what is known about it (MACs, shape, sha256). */
+export async function resolveModel(value: string, precision: Precision, options: ResolveModelOptions): Promise<ModelInfo> {
+  return ensureModel(value, precision, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    log: (message) => options.log.info(message),
+  });
 }
 
 /** `count` synthetic, already-normalized images (deterministic from the seed). */

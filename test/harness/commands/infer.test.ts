@@ -16,9 +16,9 @@ import { TINY_CLASSES, TINY_SHAPE, writeTinyModel } from '../../agent/tiny-onnx-
 
 const cli = fileURLToPath(new URL('../../../../bin/vharness.js', import.meta.url));
 
-function vharness(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function vharness(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -83,6 +83,19 @@ describe('vharness infer', () => {
     assert.equal(run.stderr, '', 'nothing on stderr in --json mode');
   });
 
+  it('builds a built-in arch on demand into the model cache and reports GFLOP/s from its MACs', async () => {
+    const env = { ...process.env, VHARNESS_CACHE: join(dir, 'cache') };
+    const run = await vharness(['infer', '--model', 'tiny', '--warmup', '1', '--steps', '3', '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as InferReport;
+    assert.equal(report.model.arch, 'tiny');
+    assert.ok(report.model.path.startsWith(join(dir, 'cache')), report.model.path);
+    assert.ok(report.model.macsPerImage !== null && report.model.macsPerImage > 0);
+    assert.ok(report.speed && report.speed.gflops !== null && report.speed.gflops > 0);
+    const again = await vharness(['infer', '--model', 'tiny', '--warmup', '0', '--steps', '1', '--json'], env);
+    assert.equal((JSON.parse(again.stdout) as InferReport).model.sha256, report.model.sha256, 'the cached file is reused');
+  });
+
   it('prints the text report', async () => {
     const run = await vharness(['infer', '--model', model, '--warmup', '1', '--steps', '5']);
     assert.equal(run.code, 0, run.stderr);
@@ -140,8 +153,9 @@ describe('vharness infer', () => {
 
   it('fails cleanly on bad input: one error line, the right exit code, no stack', async () => {
     const cases: [string[], number, RegExp][] = [
-      [['--model', join(dir, 'missing.onnx')], 4, /model file .*missing\.onnx not found/],
-      [['--model', join(dir, 'dataset')], 4, /is not a file/],
+      [['--model', join(dir, 'missing.onnx')], 4, /missing\.onnx: no such file/],
+      [['--model', join(dir, 'dataset')], 4, /dataset: is a directory/],
+      [['--model', 'resnet51'], 4, /unknown model 'resnet51'/],
       [['--model', model, '--precision', 'fp16'], 2, /--precision to be fp32 or int8, got 'fp16'/],
       [['--model', model, '--batch', 'x'], 2, /--batch to be an integer >= 1, got 'x'/],
       [['--model', model, '--accuracy'], 2, /--accuracy needs --dataset/],
@@ -150,7 +164,7 @@ describe('vharness infer', () => {
     ];
     const notOnnx = join(dir, 'not-a-model.onnx');
     writeFileSync(notOnnx, 'hello');
-    cases.push([['--model', notOnnx], 4, /cannot load model/]);
+    cases.push([['--model', notOnnx], 4, /not-a-model\.onnx: not an ONNX model/]);
     for (const [args, code, message] of cases) {
       const run = await vharness(['infer', ...args, '--steps', '1', '--warmup', '0']);
       assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
