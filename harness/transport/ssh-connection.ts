@@ -35,6 +35,7 @@ export class SshConnection {
   private sftpSession: Promise<SFTPWrapper> | undefined;
   private closeReason: string | undefined;
   private homeDir: Promise<string> | undefined;
+  private closing = false;
 
   constructor(client: Client, host: string, label: string, log: Logger) {
     this.client = client;
@@ -49,7 +50,7 @@ export class SshConnection {
     });
     this.closed = new Promise((resolve) => {
       client.once('close', () => {
-        this.closeReason = lastError === undefined ? 'connection closed' : `connection lost (${lastError})`;
+        this.closeReason = lastError !== undefined ? `connection lost (${lastError})` : this.closing ? 'connection closed' : 'connection closed by the host';
         resolve(this.closeReason);
       });
     });
@@ -185,6 +186,7 @@ export class SshConnection {
   /** Ends the connection; resolves when it is closed. */
   async close(): Promise<void> {
     if (this.closeReason !== undefined) return;
+    this.closing = true;
     this.client.end();
     const timer = setTimeout(() => this.client.destroy(), 2000);
     await this.closed;

@@ -1,0 +1,100 @@
+// Deploying the agent to real sshd guests: content-addressed bundles (a second deploy moves
+// 0 bytes and says so), a guest without node gets the bundled runtime and the agent answers
+// over it, models staged once per sha256.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { agentCommand, deployAgent } from '../../../harness/deploy/deploy-agent.js';
+import { stageModel } from '../../../harness/deploy/stage-model.js';
+import { SshError } from '../../../harness/errors.js';
+import { AgentSession } from '../../../harness/transport/session.js';
+import { sshAgentChannel } from '../../../harness/transport/ssh-agent-channel.js';
+import { connectSsh } from '../../../harness/transport/ssh-connect.js';
+import type { SshConnection } from '../../../harness/transport/ssh-connection.js';
+import { writeTinyModel } from '../../agent/tiny-onnx-fixture.js';
+import { recordingLogger, startTestLab, type TestLab } from '../../lab/ssh-lab-fixture.js';
+
+let lab: TestLab;
+const connections: SshConnection[] = [];
+before(async () => {
+  lab = await startTestLab(2, [2]);
+});
+after(async () => {
+  await Promise.all(connections.map((c) => c.close()));
+  await lab?.stop();
+});
+
+async function connect(index: number): Promise<SshConnection> {
+  const connection = await connectSsh(lab.endpoint(lab.guest(index)), lab.connectOptions(), recordingLogger());
+  connections.push(connection);
+  return connection;
+}
+
+async function hello(connection: SshConnection, command: string): Promise<AgentSession> {
+  const session = new AgentSession(await sshAgentChannel(connection, command, `${connection.host}#test`));
+  await session.request('hello', {}, { timeoutMs: 60_000 });
+  return session;
+}
+
+test('a second deploy to the same guest uploads nothing and says so', async () => {
+  const connection = await connect(0);
+  const guest = lab.guest(0);
+  const first = recordingLogger();
+  const cold = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, first);
+  assert.equal(cold.nodeKind, 'system');
+  assert.ok(cold.bytesMoved > 1_000_000, `the cold deploy sends onnxruntime (${cold.bytesMoved} bytes)`);
+  assert.ok(first.lines.some((l) => /agent bundle [0-9a-f]{12} uploaded: \d+ files/.test(l)));
+  const second = recordingLogger();
+  const warm = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, second);
+  assert.equal(warm.bytesMoved, 0);
+  assert.equal(warm.agentDir, cold.agentDir);
+  assert.ok(second.lines.includes(`info: guest-1: agent bundle ${cold.agentDir.slice(-64, -52)} already deployed, 0 bytes uploaded`), second.lines.join('\n'));
+  assert.ok(second.lines.includes('info: guest-1: agent deployed (0 B moved)'));
+  const session = await hello(connection, agentCommand(warm));
+  await session.close();
+  assert.equal(session.closed?.reason, 'agent exited with code 0', 'bye ends the remote agent');
+});
+
+test('an interrupted upload (no completion marker) is redone', async () => {
+  const connection = await connect(0);
+  const guest = lab.guest(0);
+  const deployed = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, recordingLogger());
+  await connection.run(`rm ${deployed.agentDir}/.complete ${deployed.agentDir}/agent.mjs`);
+  const again = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, recordingLogger());
+  assert.ok(again.bytesMoved > 0);
+  assert.equal((await connection.exec(`test -f ${deployed.agentDir}/agent.mjs`)).code, 0);
+});
+
+test('a guest without node gets the bundled runtime; node: system there is refused', async () => {
+  const connection = await connect(1);
+  const guest = lab.guest(1);
+  assert.notEqual((await connection.exec('node --version')).code, 0, 'the guest has no runnable node');
+  await assert.rejects(deployAgent(connection, { dir: guest.remoteDir, node: 'system' }, recordingLogger()), (e: unknown) => e instanceof SshError && /no node on the host's PATH/.test(e.message));
+  const log = recordingLogger();
+  const deployed = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, log);
+  assert.equal(deployed.nodeKind, 'bundled');
+  assert.ok(deployed.node.startsWith(`${guest.remoteDir}/bundles/`) && deployed.node.endsWith('/node'));
+  assert.ok(log.lines.some((l) => l.includes('no node on PATH; using the bundled node')));
+  assert.equal((await connection.run(`${deployed.node} --version`)).trim(), process.version);
+  const session = await hello(connection, agentCommand(deployed));
+  await session.close();
+  const warm = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, recordingLogger());
+  assert.equal(warm.bytesMoved, 0, 'the bundled node is content-addressed too');
+});
+
+test('models are staged once per sha256', async () => {
+  const connection = await connect(0);
+  const guest = lab.guest(0);
+  const model = join(lab.dir, 'tiny.onnx');
+  writeTinyModel(model);
+  const sha256 = createHash('sha256').update(await readFile(model)).digest('hex');
+  const first = await stageModel(connection, guest.remoteDir, model, sha256, recordingLogger());
+  assert.equal(first.path, `${guest.remoteDir}/models/${sha256}.onnx`);
+  assert.ok(first.bytesMoved > 0);
+  assert.equal((await connection.run(`sha256sum ${first.path}`)).split(' ')[0], sha256);
+  const second = await stageModel(connection, guest.remoteDir, model, sha256, recordingLogger());
+  assert.equal(second.bytesMoved, 0);
+  assert.equal((await connection.run(`ls ${guest.remoteDir}/models`)).trim(), `${sha256}.onnx`, 'no partial files left');
+});

@@ -1,0 +1,103 @@
+// `vharness lab up | status | down` through the CLI: guests reachable with the written
+// inventory, then nothing left behind (outer and inner pids, a detached session process,
+// the lab directory).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { test } from 'node:test';
+import { loadInventory } from '../../harness/config/load.js';
+import { processAlive } from '../../harness/lab/guests.js';
+import type { LabState } from '../../harness/lab/state.js';
+import { connectSsh } from '../../harness/transport/ssh-connect.js';
+import { recordingLogger } from './ssh-lab-fixture.js';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../../bin/vharness.js', import.meta.url));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** Host pids whose command line contains `needle`. */
+async function pidsWithCmdline(needle: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.replace(/\0/g, ' ').includes(needle)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+test('lab up writes a working inventory; lab down leaves no process, mount or file', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'vharness-labcli-'));
+  const dir = join(root, 'lab');
+  try {
+    const up = await cli(['lab', 'up', '--guests', '2', '--dir', dir]);
+    assert.equal(up.code, 0, up.stderr);
+    const inventoryFile = up.stdout.trim();
+    assert.equal(inventoryFile, join(dir, 'inventory.yaml'));
+    const state = JSON.parse(await readFile(join(dir, 'lab.json'), 'utf8')) as LabState;
+    assert.equal(state.guests.length, 2);
+    assert.deepEqual(state.guests.map((g) => g.address), ['127.0.0.11', '127.0.0.12']);
+    for (const g of state.guests) {
+      assert.ok(await processAlive(g.pid), `${g.name} outer pid ${g.pid} runs`);
+      assert.ok(g.innerPid !== null && (await processAlive(g.innerPid)), `${g.name} sshd runs`);
+    }
+
+    const inventory = await loadInventory(inventoryFile);
+    assert.equal(inventory.vm.provider, 'ssh');
+    assert.equal(inventory.baremetal.provider, 'ssh');
+    const host = inventory.vm.provider === 'ssh' ? inventory.vm.hosts[0] : undefined;
+    assert.ok(host);
+    // a session process that detaches (setsid) must still die with the guest
+    const connection = await connectSsh(host, inventory.ssh, recordingLogger());
+    await connection.run('setsid sleep 7654321 </dev/null >/dev/null 2>&1 &');
+    await connection.close();
+    const sleepers = await pidsWithCmdline('sleep 7654321');
+    assert.equal(sleepers.length, 1, 'the detached session process runs');
+
+    const status = await cli(['lab', 'status', '--dir', dir]);
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, /guest-1 +127\.0\.0\.11:\d+ +pid \d+ +up/);
+
+    const down = await cli(['lab', 'down', '--dir', dir]);
+    assert.equal(down.code, 0, down.stderr);
+    for (const g of state.guests) {
+      assert.ok(!(await processAlive(g.pid)), `${g.name} outer pid gone`);
+      if (g.innerPid !== null) assert.ok(!(await processAlive(g.innerPid)), `${g.name} sshd gone`);
+    }
+    for (const pid of sleepers) assert.ok(!(await processAlive(pid)), 'the detached session process is gone');
+    await assert.rejects(stat(dir), /ENOENT/);
+    const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+    assert.ok(!mounts.includes('vharness-lab'), 'no lab mount visible here');
+    const again = await cli(['lab', 'status', '--dir', dir]);
+    assert.equal(again.code, 1);
+  } finally {
+    await cli(['lab', 'down', '--dir', dir]);
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('lab usage errors: unknown action, bad --guests, --no-node out of range', async () => {
+  const bad = await cli(['lab', 'sideways']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown action 'sideways'/);
+  const guests = await cli(['lab', 'up', '--guests', '0', '--dir', join(tmpdir(), 'vharness-never')]);
+  assert.equal(guests.code, 2);
+  assert.match(guests.stderr, /--guests/);
+  const noNode = await cli(['lab', 'up', '--guests', '2', '--no-node', '3', '--dir', join(tmpdir(), 'vharness-never')]);
+  assert.equal(noNode.code, 2);
+  assert.match(noNode.stderr, /--no-node/);
+  await assert.rejects(stat(join(tmpdir(), 'vharness-never')), /ENOENT/);
+});
