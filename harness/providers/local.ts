@@ -158,6 +158,8 @@ export class LocalProvider implements Provider {
     if (this.shutDown) return;
     this.shutDown = true;
     for (const runDir of this.created) await removeCgroup(runDir);
+    // The shared parent goes too unless another run still uses it.
+    if (this.created.length > 0) await rmdir(join(this.cgroupRoot, 'vharness')).catch(() => undefined);
   }
 }
 
