@@ -1,22 +1,18 @@
 // The provider registry: which Provider serves `vm` and `baremetal` cells, chosen from maps
 // keyed by the inventory's provider name (never an if/else chain on strings).
 import type { BaremetalTargets, Inventory, VmTargets } from '../config/types.js';
-import { ConfigError } from '../errors.js';
 import { LocalProvider } from './local.js';
 import type { Provider, ProviderContext } from './provider.js';
 import { sshProviderFactory } from './ssh.js';
+import { createVsphereProvider } from './vsphere.js';
 
 type Factory<T> = (targets: T, inventory: Inventory, ctx: ProviderContext) => Provider;
 type FactoryMap<U extends { provider: string }> = { [K in U['provider']]: Factory<Extract<U, { provider: K }>> };
 
-function notYet(name: string, section: string, inventory: Inventory): never {
-  throw new ConfigError({ file: inventory.file }, `${section}.provider`, `provider '${name}' is not available yet`, name);
-}
-
 const vmFactories: FactoryMap<VmTargets> = {
   local: (t, inventory) => new LocalProvider(t.local, { source: { file: inventory.file, section: 'vm' } }),
   ssh: sshProviderFactory('vm'),
-  vsphere: (_t, inventory) => notYet('vsphere', 'vm', inventory),
+  vsphere: (t, inventory, ctx) => createVsphereProvider(t.vsphere, inventory, ctx.log),
 };
 
 const baremetalFactories: FactoryMap<BaremetalTargets> = {

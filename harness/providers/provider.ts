@@ -34,6 +34,11 @@ export interface Target {
   stageModel(localPath: string, sha256: string): Promise<string>;
   /** Starts one agent process on the target. */
   launch(options: LaunchOptions): Promise<AgentChannel>;
+  /**
+   * Optional: called once after the cell's workload; re-checks what can change during a cell
+   * (a VM moved to another ESXi host) and appends to `notes`. Read `notes` after calling it.
+   */
+  afterCell?(): Promise<void>;
 }
 
 export interface Finding {

@@ -9,11 +9,13 @@ export interface Ownership {
   /** ISO time after which `vms destroy --expired` removes the VM. */
   expires: string;
   configuration: string;
+  /** Pool address the VM was customized with (reused when it is powered on again). */
+  ip?: string;
 }
 
 /** The annotation text (any other lines of a note are not kept: vharness owns the VM). */
 export function formatOwnership(o: Ownership): string {
-  return `${OWNERSHIP_TAG} owner=${o.owner} run=${o.runId} config=${o.configuration} expires=${o.expires}`;
+  return `${OWNERSHIP_TAG} owner=${o.owner} run=${o.runId} config=${o.configuration} expires=${o.expires}${o.ip === undefined ? '' : ` ip=${o.ip}`}`;
 }
 
 /** The ownership of an annotation, or undefined when vharness does not own the VM. */
@@ -30,7 +32,10 @@ export function parseOwnership(annotation: string | undefined): Ownership | unde
   const runId = fields.get('run');
   const expires = fields.get('expires');
   if (owner === undefined || runId === undefined || expires === undefined) return undefined;
-  return { owner, runId, expires, configuration: fields.get('config') ?? '' };
+  const out: Ownership = { owner, runId, expires, configuration: fields.get('config') ?? '' };
+  const ip = fields.get('ip');
+  if (ip !== undefined) out.ip = ip;
+  return out;
 }
 
 export function leaseExpired(o: Ownership, now: Date = new Date()): boolean {

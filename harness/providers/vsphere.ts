@@ -1,0 +1,325 @@
+// The vSphere provider: a configuration row (VMs x vCPUs x GB) becomes VMs named from the
+// inventory's pattern, reused when vharness owns them, reconfigured when their size differs,
+// cloned from the template otherwise; then guest IP, SSH and the agent as on bare metal.
+// VMs of other configurations this run used are powered off so they do not compete for CPUs.
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { Inventory, SshSettings, VsphereSettings } from '../config/types.js';
+import { VsphereError } from '../errors.js';
+import type { AgentBundleOptions } from '../deploy/agent-bundle.js';
+import { RemoteHost } from '../deploy/remote-host.js';
+import type { Logger } from '../log.js';
+import { SshPool } from '../transport/ssh-pool.js';
+import { AddressBook } from '../vsphere/address-book.js';
+import type { VimClient } from '../vsphere/client.js';
+import { connectVsphere } from '../vsphere/connect.js';
+import { waitForGuestIp } from '../vsphere/guest-ip.js';
+import { hypervisorFacts, listHosts, type EsxiHost } from '../vsphere/host-facts.js';
+import { cidrContains, parseCidr, type Cidr } from '../vsphere/ip-pool.js';
+import { LeaseFile } from '../vsphere/lease-file.js';
+import type { MoRef } from '../vsphere/moref.js';
+import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
+import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
+import { capacityFindings, datastoreFindings, drsFindings, hostsInScope } from '../vsphere/preflight.js';
+import { provisionVm, type ProvisionContext, type VmRequest } from '../vsphere/provision-vm.js';
+import type { TaskWaitOptions } from '../vsphere/task-wait.js';
+import { powerOffVm } from '../vsphere/vm-actions.js';
+import { listVms, readVm } from '../vsphere/vm-inventory.js';
+import type { Finding, HostFacts, Provider, ProviderContext, Target, TargetRequest } from './provider.js';
+
+export interface VsphereProviderOptions {
+  settings: VsphereSettings;
+  ssh: SshSettings;
+  /** Local lease file. @default `<resultsDir>/vsphere-leases.json` (see leaseFilePath) */
+  leaseFile: string;
+  /** `user@host` written into ownership notes. @default the current user at this machine */
+  owner?: string;
+  /** Deadline of each vSphere task (clone, reconfigure, power). @default 600000 */
+  taskTimeoutMs?: number;
+  /** Wait for SSH and deploy the agent while acquiring. @default true */
+  deploy?: boolean;
+  bundle?: AgentBundleOptions;
+  /** Use this connected client instead of opening one (it is not closed by shutdown). */
+  client?: VimClient;
+  log: Logger;
+}
+
+interface ActiveVm {
+  ref: MoRef;
+  name: string;
+  configuration: string;
+  address: string;
+  host: MoRef | undefined;
+  remote: RemoteHost | undefined;
+  poweredOn: boolean;
+}
+
+/** The default lease file of an inventory. */
+export function leaseFilePath(inventory: Pick<Inventory, 'resultsDir'>): string {
+  return join(inventory.resultsDir, 'vsphere-leases.json');
+}
+
+/** `user@host` with characters an annotation field and a VM name can carry. */
+export function defaultOwner(): string {
+  const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '-');
+  return `${clean(userInfo().username)}@${clean(hostname())}`;
+}
+
+/** `vh-{config}-{index}` -> `vh-c3-2`. */
+export function vmName(pattern: string, configuration: string, index: number, owner: string): string {
+  const name = pattern
+    .replaceAll('{config}', configuration)
+    .replaceAll('{index}', String(index))
+    .replaceAll('{owner}', owner.split('@')[0] ?? owner);
+  return name.replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+export class VsphereProvider implements Provider {
+  readonly kind = 'vsphere' as const;
+  private readonly options: VsphereProviderOptions;
+  private readonly settings: VsphereSettings;
+  private readonly owner: string;
+  private readonly cidr: Cidr;
+  private readonly leases: LeaseFile;
+  private readonly wait: TaskWaitOptions;
+  private readonly addresses: AddressBook;
+  private readonly active = new Map<string, ActiveVm>();
+  private readonly hostNames = new Map<string, string>();
+  private session: Promise<{ client: VimClient; placement: ResolvedPlacement }> | undefined;
+  private pool: SshPool | undefined;
+  private shutDown = false;
+
+  constructor(options: VsphereProviderOptions) {
+    this.options = options;
+    this.settings = options.settings;
+    this.owner = options.owner ?? defaultOwner();
+    this.cidr = parseCidr(options.settings.ipPool.cidr);
+    const outside = options.settings.ipPool.addresses.filter((a) => !cidrContains(this.cidr, a));
+    if (outside.length > 0) throw new VsphereError(`vm.ipPool.addresses: ${outside.join(', ')} not inside ${this.cidr.text}`);
+    this.leases = new LeaseFile(options.leaseFile);
+    this.wait = { timeoutMs: options.taskTimeoutMs ?? 600_000 };
+    this.addresses = new AddressBook(options.settings.ipPool.addresses);
+    const concurrency = options.settings.cloneConcurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new VsphereError(`Expected vm.cloneConcurrency to be an integer >= 1, got ${concurrency}`);
+  }
+
+  /** vCenter `host:port`, the lease file's key. */
+  get vcenter(): string {
+    return new URL(this.settings.url).host;
+  }
+
+  /** The connected client (connects on first use). */
+  async client(): Promise<VimClient> {
+    return (await this.connect()).client;
+  }
+
+  private connect(): Promise<{ client: VimClient; placement: ResolvedPlacement }> {
+    if (!this.session) {
+      const work = (async () => {
+        const client = this.options.client ?? (await connectVsphere(this.settings, this.options.log));
+        try {
+          return { client, placement: await resolvePlacement(client, this.settings) };
+        } catch (error) {
+          if (!this.options.client) await client.close();
+          throw error;
+        }
+      })();
+      this.session = work;
+      work.catch(() => {
+        if (this.session === work) this.session = undefined;
+      });
+    }
+    return this.session;
+  }
+
+  private vmRequests(request: Extract<TargetRequest, { target: 'vm' }>): VmRequest[] {
+    return Array.from({ length: request.vms }, (_, i) => ({
+      name: vmName(this.settings.namePattern, request.configuration, i + 1, this.owner),
+      configuration: request.configuration,
+      vcpus: request.vcpus,
+      memoryGB: request.memoryGB,
+    }));
+  }
+
+  async preflight(requests: TargetRequest[], _ctx: ProviderContext): Promise<Finding[]> {
+    const vmRequests = requests.filter((r): r is Extract<TargetRequest, { target: 'vm' }> => r.target === 'vm');
+    if (vmRequests.length === 0) return [];
+    let session: { client: VimClient; placement: ResolvedPlacement };
+    try {
+      session = await this.connect();
+    } catch (error) {
+      return [{ level: 'error', message: `vSphere: ${error instanceof Error ? error.message : String(error)}` }];
+    }
+    const { client, placement } = session;
+    const findings: Finding[] = [{ level: 'info', message: `vSphere: ${client.service.about.fullName}; template found; placement resolved (folder ${placement.folderPath})` }];
+    const hosts = hostsInScope(await listHosts(client, placement.datacenter), placement);
+    findings.push(...capacityFindings(vmRequests, hosts));
+    findings.push(...(await drsFindings(client, placement)));
+    const byName = new Map((await listVms(client, placement.datacenter)).map((v) => [v.name, v]));
+    let newVms = 0;
+    const names = new Set<string>();
+    for (const r of vmRequests) {
+      for (const req of this.vmRequests(r)) {
+        if (names.has(req.name)) continue;
+        names.add(req.name);
+        const existing = byName.get(req.name);
+        if (!existing) newVms++;
+        else if (!existing.ownership) findings.push({ level: 'error', message: `vSphere: VM ${req.name} exists and is not owned by vharness; change vm.namePattern or rename it` });
+      }
+    }
+    const maxVms = Math.max(...vmRequests.map((r) => r.vms));
+    if (maxVms > this.settings.ipPool.addresses.length) {
+      findings.push({ level: 'error', message: `vSphere: a configuration needs ${maxVms} VMs but vm.ipPool has ${this.settings.ipPool.addresses.length} address(es)` });
+    }
+    findings.push(...(await datastoreFindings(client, placement, newVms, Math.max(...vmRequests.map((r) => r.memoryGB)))));
+    return findings;
+  }
+
+  async acquire(request: TargetRequest, ctx: ProviderContext): Promise<Target[]> {
+    if (this.shutDown) throw new VsphereError('vSphere provider already shut down');
+    if (request.target !== 'vm') throw new VsphereError('the vSphere provider serves VM cells only; bare-metal baselines need a baremetal provider');
+    const { client, placement } = await this.connect();
+    const wanted = this.vmRequests(request);
+    const wantedNames = new Set(wanted.map((w) => w.name));
+    const vms = await listVms(client, placement.datacenter);
+    const byName = new Map(vms.map((v) => [v.name, v]));
+    for (const vm of vms) {
+      if (vm.powerState !== 'poweredOn') continue;
+      for (const a of vm.addresses) if (cidrContains(this.cidr, a) && !wantedNames.has(vm.name)) this.addresses.hold(a, vm.name);
+    }
+    await this.parkOthers(client, wantedNames, ctx.log);
+
+    const provisionCtx: ProvisionContext = {
+      client,
+      placement,
+      leases: this.leases,
+      vcenter: this.vcenter,
+      cidr: this.cidr,
+      addresses: this.addresses,
+      owner: this.owner,
+      runId: ctx.runId,
+      expires: new Date(Date.now() + this.settings.leaseHours * 3_600_000).toISOString(),
+      wait: ctx.signal ? { ...this.wait, signal: ctx.signal } : this.wait,
+      log: ctx.log,
+    };
+    if (this.settings.ipPool.gateway !== undefined) provisionCtx.gateway = this.settings.ipPool.gateway;
+    if (this.settings.ipPool.dns !== undefined) provisionCtx.dns = this.settings.ipPool.dns;
+    if (ctx.signal) provisionCtx.signal = ctx.signal;
+    const limit = pLimit(this.settings.cloneConcurrency);
+    const provisioned = await Promise.all(wanted.map((req) => limit(() => provisionVm(provisionCtx, req, byName.get(req.name)))));
+
+    const ready = await Promise.all(
+      provisioned.map(async (p, i) => {
+        const req = wanted[i] as VmRequest;
+        const ipOptions = ctx.signal ? { timeoutMs: this.settings.ipTimeoutMs, signal: ctx.signal } : { timeoutMs: this.settings.ipTimeoutMs };
+        const address = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
+        const info = await readVm(client, p.ref);
+        if (info.numCPUs !== req.vcpus || info.memoryMB !== Math.round(req.memoryGB * 1024)) {
+          throw new VsphereError(`VM ${p.name} reads back ${info.numCPUs} vCPU / ${info.memoryMB} MB after reconfiguring to ${req.vcpus} vCPU / ${Math.round(req.memoryGB * 1024)} MB`);
+        }
+        return { p, req, address, info };
+      }),
+    );
+    await this.learnHostNames(client, placement);
+    const targets: Target[] = [];
+    for (const { p, req, address, info } of ready) {
+      const previous = this.active.get(p.name);
+      const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
+      const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
+      this.active.set(p.name, active);
+      targets.push(this.target(active, req, client));
+    }
+    if (this.options.deploy ?? true) {
+      await Promise.all(ready.map(({ p }) => this.active.get(p.name)?.remote?.deploy()));
+    }
+    return targets;
+  }
+
+  private remoteFor(name: string, address: string, log: Logger): RemoteHost {
+    if (!this.pool) this.pool = new SshPool(this.options.ssh, log);
+    const guest = this.settings.guest;
+    const spec: ConstructorParameters<typeof RemoteHost>[0] = { name, address, port: guest.port, user: guest.user, dir: guest.dir, node: guest.node };
+    if (guest.key) spec.key = guest.key;
+    if (guest.password) spec.password = guest.password;
+    return new RemoteHost(spec, this.pool, log, this.options.bundle ? { bundle: this.options.bundle } : {});
+  }
+
+  private target(vm: ActiveVm, req: VmRequest, client: VimClient): Target {
+    const notes: string[] = [];
+    const hostName = (ref: MoRef | undefined): string => (ref ? (this.hostNames.get(ref.value) ?? ref.value) : 'unknown');
+    const remote = (): RemoteHost => {
+      if (!vm.remote) throw new VsphereError(`VM ${vm.name} has no SSH endpoint`);
+      return vm.remote;
+    };
+    return {
+      name: vm.name,
+      host: hostName(vm.host),
+      address: vm.address,
+      vcpus: req.vcpus,
+      memoryGB: req.memoryGB,
+      notes,
+      stageModel: (localPath, sha256) => remote().stageModel(localPath, sha256),
+      launch: (options) => remote().launch(options.label),
+      afterCell: async () => {
+        const now = (await readVm(client, vm.ref)).host;
+        if (now && !now.equals(vm.host)) {
+          notes.push(`VM ${vm.name} moved from ${hostName(vm.host)} to ${hostName(now)} during the cell`);
+          vm.host = now;
+        }
+      },
+    };
+  }
+
+  /** Powers off VMs this run used for other configurations (idle VMs would compete for CPUs). */
+  private async parkOthers(client: VimClient, keep: Set<string>, log: Logger): Promise<void> {
+    for (const vm of this.active.values()) {
+      if (keep.has(vm.name) || !vm.poweredOn) continue;
+      log.info(`vsphere: powering off ${vm.name} (configuration ${vm.configuration} is done for now)`);
+      await powerOffVm(client, vm.ref, this.wait);
+      vm.poweredOn = false;
+      this.addresses.release(vm.address, vm.name);
+    }
+  }
+
+  private async learnHostNames(client: VimClient, placement: ResolvedPlacement): Promise<EsxiHost[]> {
+    const hosts = await listHosts(client, placement.datacenter);
+    for (const h of hosts) this.hostNames.set(h.ref.value, h.name);
+    return hosts;
+  }
+
+  async facts(_ctx: ProviderContext): Promise<HostFacts[]> {
+    if (!this.session) return [];
+    const { client, placement } = await this.connect();
+    const used = new Set([...this.active.values()].map((v) => v.host?.value).filter((v): v is string => v !== undefined));
+    const hosts = await this.learnHostNames(client, placement);
+    return hosts.filter((h) => used.has(h.ref.value)).map((h) => ({ name: h.name, kind: this.kind, hypervisor: { ...hypervisorFacts(h), vcenter: client.service.about.fullName } }));
+  }
+
+  /** Applies the teardown policy to the VMs this run used, then closes SSH and vCenter connections. */
+  async shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void> {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    try {
+      await this.pool?.closeAll();
+      if (!this.session) return;
+      const { client, placement } = await this.connect();
+      const policy = this.settings.teardown;
+      const destroy = policy === 'always' || (policy === 'on-success' && outcome === 'success');
+      if (destroy) {
+        const owned = ownedVms(await listVms(client, placement.datacenter), await this.leases.list(), this.vcenter).filter((o) => o.runId === ctx.runId);
+        const result = await destroyOwned(client, owned, this.leases, this.vcenter, ctx.log, this.wait);
+        if (result.failed.length > 0) throw new VsphereError(`teardown left ${result.failed.length} VM(s): ${result.failed.map((f) => `${f.name} (${f.error})`).join('; ')}`);
+      } else if (this.active.size > 0) {
+        ctx.log.info(`vsphere: keeping ${this.active.size} VM(s) for reuse (teardown: ${policy}${policy === 'on-success' ? `, run ${outcome}` : ''}); vharness vms destroy --run ${ctx.runId} removes them`);
+      }
+    } finally {
+      if (this.session && !this.options.client) await (await this.session.catch(() => undefined))?.client.close();
+    }
+  }
+}
+
+/** The factory the provider map calls for `vm: {provider: vsphere}`. */
+export function createVsphereProvider(settings: VsphereSettings, inventory: Inventory, log: Logger): VsphereProvider {
+  return new VsphereProvider({ settings, ssh: inventory.ssh, leaseFile: leaseFilePath(inventory), log });
+}

@@ -1,0 +1,123 @@
+// Brings one VM to the requested size, powered on with a pool address: reuse an owned VM
+// (reconfigured powered off when its size differs) or create one: lease written first, then
+// clone powered off -> ReconfigVM_Task (size, ownership note) -> CustomizeVM_Task (fixed IP)
+// -> PowerOnVM_Task. The simulator ignores size and customization in the clone spec, and
+// real vCenter is happiest with this order too.
+import type { Logger } from '../log.js';
+import type { AddressBook } from './address-book.js';
+import type { VimClient } from './client.js';
+import { VsphereFault } from './fault.js';
+import { cidrContains, subnetMask, type Cidr } from './ip-pool.js';
+import type { LeaseFile } from './lease-file.js';
+import type { MoRef } from './moref.js';
+import { formatOwnership, type Ownership } from './ownership.js';
+import type { ResolvedPlacement } from './placement.js';
+import type { TaskWaitOptions } from './task-wait.js';
+import { cloneVm, customizeVm, powerOffVm, powerOnVm, reconfigureVm } from './vm-actions.js';
+import type { VmInfo } from './vm-inventory.js';
+
+export interface ProvisionContext {
+  client: VimClient;
+  placement: ResolvedPlacement;
+  leases: LeaseFile;
+  /** vCenter host:port (lease key). */
+  vcenter: string;
+  cidr: Cidr;
+  gateway?: string;
+  dns?: string[];
+  addresses: AddressBook;
+  /** Ownership fields of this run (configuration and ip are per VM). */
+  owner: string;
+  runId: string;
+  expires: string;
+  wait: TaskWaitOptions;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+export interface VmRequest {
+  name: string;
+  configuration: string;
+  vcpus: number;
+  memoryGB: number;
+}
+
+export interface ProvisionedVm {
+  ref: MoRef;
+  name: string;
+  /** Address the VM was customized with (or already reported). */
+  address: string | undefined;
+  action: 'created' | 'reused' | 'reconfigured';
+}
+
+function note(ctx: ProvisionContext, req: VmRequest, ip: string | undefined): string {
+  const o: Ownership = { owner: ctx.owner, runId: ctx.runId, expires: ctx.expires, configuration: req.configuration };
+  if (ip !== undefined) o.ip = ip;
+  return formatOwnership(o);
+}
+
+function memoryMB(req: VmRequest): number {
+  return Math.round(req.memoryGB * 1024);
+}
+
+async function customizeAndStart(ctx: ProvisionContext, req: VmRequest, vm: MoRef, address: string): Promise<void> {
+  ctx.signal?.throwIfAborted();
+  const net = { hostName: req.name.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 63), ipAddress: address, subnetMask: subnetMask(ctx.cidr.prefix) } as Parameters<typeof customizeVm>[2];
+  if (ctx.gateway !== undefined) net.gateway = ctx.gateway;
+  if (ctx.dns !== undefined) net.dns = ctx.dns;
+  await customizeVm(ctx.client, vm, net, ctx.wait);
+  ctx.signal?.throwIfAborted();
+  await powerOnVm(ctx.client, vm, ctx.wait);
+}
+
+async function create(ctx: ProvisionContext, req: VmRequest): Promise<ProvisionedVm> {
+  const address = ctx.addresses.take(req.name);
+  const lease = { name: req.name, vcenter: ctx.vcenter, runId: ctx.runId, owner: ctx.owner, configuration: req.configuration, expires: ctx.expires, createdAt: new Date().toISOString() };
+  // The lease is on disk before vCenter hears of the VM: an interrupt cannot leave it untracked.
+  await ctx.leases.put({ ...lease, state: 'creating' });
+  ctx.signal?.throwIfAborted();
+  ctx.log.info(`vsphere: cloning ${req.name} (${req.vcpus} vCPU, ${req.memoryGB} GB, ${address})`);
+  const vm = await cloneVm(ctx.client, ctx.placement.template, req.name, ctx.placement, note(ctx, req, address), ctx.wait);
+  await ctx.leases.update(ctx.vcenter, req.name, { state: 'created', moref: vm.value });
+  ctx.signal?.throwIfAborted();
+  await reconfigureVm(ctx.client, vm, { size: { numCPUs: req.vcpus, memoryMB: memoryMB(req) }, annotation: note(ctx, req, address) }, ctx.wait);
+  await customizeAndStart(ctx, req, vm, address);
+  return { ref: vm, name: req.name, address, action: 'created' };
+}
+
+async function reuse(ctx: ProvisionContext, req: VmRequest, existing: VmInfo): Promise<ProvisionedVm> {
+  const sizeMatches = existing.numCPUs === req.vcpus && existing.memoryMB === memoryMB(req);
+  const on = existing.powerState === 'poweredOn';
+  const inPool = existing.addresses.find((a) => cidrContains(ctx.cidr, a) && (ctx.addresses.holderOf(a) ?? existing.name) === existing.name);
+  if (sizeMatches && on) {
+    const address = inPool ?? existing.ownership?.ip;
+    if (address !== undefined) ctx.addresses.hold(address, req.name);
+    await reconfigureVm(ctx.client, existing.ref, { annotation: note(ctx, req, address) }, ctx.wait);
+    ctx.log.info(`vsphere: reusing ${req.name} (${req.vcpus} vCPU, ${req.memoryGB} GB)`);
+    return { ref: existing.ref, name: req.name, address, action: 'reused' };
+  }
+  if (on) {
+    ctx.log.info(`vsphere: powering off ${req.name} to resize it (${existing.numCPUs} -> ${req.vcpus} vCPU, ${existing.memoryMB} -> ${memoryMB(req)} MB)`);
+    await powerOffVm(ctx.client, existing.ref, ctx.wait);
+  }
+  for (const a of existing.addresses) ctx.addresses.release(a, existing.name);
+  const address = ctx.addresses.take(req.name, existing.ownership?.ip);
+  ctx.signal?.throwIfAborted();
+  const change: Parameters<typeof reconfigureVm>[2] = { annotation: note(ctx, req, address) };
+  if (!sizeMatches) change.size = { numCPUs: req.vcpus, memoryMB: memoryMB(req) };
+  await reconfigureVm(ctx.client, existing.ref, change, ctx.wait);
+  await customizeAndStart(ctx, req, existing.ref, address);
+  if (sizeMatches) ctx.log.info(`vsphere: reusing ${req.name} (powered on again)`);
+  return { ref: existing.ref, name: req.name, address, action: sizeMatches ? 'reused' : 'reconfigured' };
+}
+
+/** Reuses (owned VMs only) or creates the VM named `req.name`. */
+export async function provisionVm(ctx: ProvisionContext, req: VmRequest, existing: VmInfo | undefined): Promise<ProvisionedVm> {
+  ctx.signal?.throwIfAborted();
+  if (!existing) return create(ctx, req);
+  if (existing.template) throw new VsphereFault({ fault: 'InvalidState', message: `${req.name} is a template, not a VM vharness can use; change vm.namePattern`, object: existing.ref });
+  if (!existing.ownership) {
+    throw new VsphereFault({ fault: 'NotOwned', message: `VM ${req.name} exists and is not owned by vharness (no vharness-owned note in its annotation); rename it or change vm.namePattern`, object: existing.ref });
+  }
+  return reuse(ctx, req, existing);
+}
