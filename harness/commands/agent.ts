@@ -2,6 +2,7 @@
 import { serveAgent } from '../../agent/serve.js';
 import type { Command } from '../cli.js';
 import { parse } from '../args.js';
+import { UsageError } from '../errors.js';
 
 const usage = `usage: vharness agent
 
@@ -13,7 +14,8 @@ export const command: Command = {
   summary: 'serve the benchmark agent protocol on stdin/stdout',
   usage,
   async run(argv) {
-    parse(argv, {}, usage);
+    const { positionals } = parse(argv, {}, usage);
+    if (positionals.length > 0) throw new UsageError(`'vharness agent' takes no arguments, got '${positionals[0]}'`, { hint: usage.split('\n')[0] });
     return serveAgent({ input: process.stdin, output: process.stdout });
   },
 };

@@ -2,9 +2,13 @@
 // and `vharness agent` through the CLI.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { AgentMessage } from '../../agent/protocol.js';
+import { writeTinyModel } from './tiny-onnx-fixture.js';
 
 const agentMain = fileURLToPath(new URL('../../agent/main.js', import.meta.url));
 const cli = fileURLToPath(new URL('../../../bin/vharness.js', import.meta.url));
@@ -75,6 +79,30 @@ describe('agent process', () => {
     assert.equal((await agent.next()).type, 'hello');
     agent.end();
     assert.equal(await agent.exit, 0);
+  });
+
+  it('ends a running run and exits 0 when its input ends mid-run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vharness-agent-eof-'));
+    try {
+      const model = join(dir, 'tiny.onnx');
+      writeTinyModel(model);
+      const agent = rawAgent();
+      agent.write(JSON.stringify({ type: 'load', id: 1, model, precision: 'fp32', intraOpThreads: 1, batch: 1 }));
+      assert.equal((await agent.next()).type, 'loaded');
+      agent.write(JSON.stringify({ type: 'run', id: 2, warmup: 0, steps: 1, durationMs: 600_000, batch: 1 }));
+      assert.equal((await agent.next()).type, 'progress');
+      agent.end();
+      const result = await agent.next();
+      assert.ok(result.type === 'result' && result.stopped, JSON.stringify(result).slice(0, 200));
+      assert.equal(await agent.exit, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses arguments to `vharness agent`', async () => {
+    const agent = rawAgent([cli, 'agent', 'extra']);
+    assert.equal(await agent.exit, 2);
   });
 
   it('runs as `vharness agent` through the CLI', async () => {
