@@ -1,0 +1,173 @@
+// End to end on the embedded default: `vharness run configs/ci.yaml` (tiny model) into a
+// temporary results directory, then --resume, then an interrupted run resumed to the end.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { CellRecord } from '../../harness/results/cell-record.js';
+import { cellFileName } from '../../harness/results/run-store.js';
+import type { RunManifest, RunSummary } from '../../harness/results/types.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'bin/vharness.js');
+const tmp = mkdtempSync(join(tmpdir(), 'vharness-e2e-'));
+const cgroupParent = '/sys/fs/cgroup/memory/vharness';
+const cgroupExisted = existsSync(cgroupParent);
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function vharness(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function resultsDir(run: Run): string {
+  const dir = /^results: (.+)$/m.exec(run.stdout)?.[1];
+  assert.ok(dir, `stdout names the results directory:\n${run.stdout}\n${run.stderr}`);
+  return dir;
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+describe('vharness run configs/ci.yaml on this machine', () => {
+  let first: Run;
+  let dir: string;
+  before(async () => {
+    first = await vharness(['run', join(root, 'configs/ci.yaml'), '--results-dir', join(tmp, 'results'), '--no-report']);
+    dir = resultsDir(first);
+  });
+
+  it('exits 0 and prints the paper-shaped tables', () => {
+    assert.equal(first.code, 0, first.stderr);
+    for (const title of ['Single image latency', 'Large batch throughput', 'Throughput scaling', 'Multistream throughput', 'int8 vs fp32']) {
+      assert.ok(first.stdout.includes(title), `table '${title}'`);
+    }
+  });
+
+  it('writes a summary where every cell completed with sane figures', () => {
+    const summary = readJson<RunSummary>(join(dir, 'summary.json'));
+    assert.equal(summary.cells.length, 20);
+    const kinds = new Set(summary.cells.map((c) => `${c.workload}/${c.precision}/${c.target}`));
+    assert.equal(kinds.size, 16, 'four workloads x two precisions x two targets');
+    for (const c of summary.cells) {
+      assert.equal(c.status, 'completed', `${c.key}: ${c.error ?? ''}`);
+      assert.equal(typeof c.valid, 'boolean');
+      assert.ok(Array.isArray(c.flags));
+      assert.ok(c.threads >= 1 && c.batch >= 1, c.key);
+      assert.ok((c.throughput_ips ?? 0) > 0, `${c.key} throughput`);
+      const l = c.latency_ms;
+      assert.ok(l && l.mean > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max && l.mean <= l.max, `${c.key} latency ${JSON.stringify(l)}`);
+      assert.ok((c.start_skew_ms ?? -1) >= 0, `${c.key} skew`);
+      assert.ok((c.window_s ?? 0) > 0, `${c.key} window`);
+      assert.equal(c.per_instance.length, c.instances, c.key);
+      for (const i of c.per_instance) assert.ok((i.peak_rss_bytes ?? 0) > 0, `${c.key} ${i.name} peak RSS`);
+    }
+    const latency = summary.cells.find((c) => c.key === 'latency/fp32/vm/c1');
+    assert.deepEqual(latency?.thread_probes?.map((p) => p.threads), [1, 2], 'threads tuned over {1, 2} on a 2-vCPU VM');
+    const ms = summary.cells.find((c) => c.key === 'multistream/int8/vm/c2');
+    assert.ok(ms?.multistream && ms.multistream.probes.length >= 1 && ms.multistream.batch_found <= 16);
+    assert.equal(ms?.multistream?.bound_ms, 1);
+  });
+
+  it('keeps the raw per-instance samples in one file per cell', () => {
+    const summary = readJson<RunSummary>(join(dir, 'summary.json'));
+    for (const c of summary.cells) {
+      const record = readJson<CellRecord>(join(dir, 'cells', cellFileName(c.key)));
+      assert.equal(record.key, c.key);
+      assert.deepEqual(record.summary, c);
+      assert.equal(record.instances.length, c.instances);
+      for (const [k, raw] of record.instances.entries()) {
+        assert.equal(raw.starts_ms.length, raw.ends_ms.length);
+        assert.equal(raw.starts_ms.length, c.per_instance[k]?.steps);
+        assert.ok(raw.starts_ms.length >= 10, 'at least the minimum steps');
+        assert.ok(raw.starts_ms.every((s, n) => (raw.ends_ms[n] as number) >= s));
+      }
+    }
+    const scaling = readJson<CellRecord>(join(dir, 'cells', cellFileName('scaling/fp32/vm/c2')));
+    if (availableParallelism() >= 2) {
+      assert.deepEqual(scaling.instances.map((i) => i.cpus), [[0], [1]], 'two 1-vCPU VMs on dedicated CPUs');
+    }
+    const bm = readJson<CellRecord>(join(dir, 'cells', cellFileName('scaling/fp32/baremetal/n2')));
+    assert.ok(bm.instances.every((i) => i.cpus === undefined), 'bare metal is unpinned');
+  });
+
+  it('writes the manifest and the csv, and leaves no cgroup behind', () => {
+    const manifest = readJson<RunManifest>(join(dir, 'manifest.json'));
+    assert.equal(manifest.inventory_name, 'local');
+    assert.deepEqual(manifest.models.map((m) => m.precision).sort(), ['fp32', 'int8']);
+    assert.ok(manifest.hosts.length >= 1 && manifest.hosts.every((h) => h.sysinfo !== undefined));
+    assert.equal(manifest.versions.node, process.version);
+    const csv = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length, 21);
+    assert.match(csv[0] ?? '', /^key,workload,precision,target,configuration,instances/);
+    if (!cgroupExisted) assert.equal(existsSync(cgroupParent), false);
+  });
+
+  it('--resume of a finished run does nothing', async () => {
+    const cellFile = join(dir, 'cells', cellFileName('latency/int8/vm/c1'));
+    const before = statSync(cellFile).mtimeMs;
+    const again = await vharness(['run', join(root, 'configs/ci.yaml'), '--results-dir', join(tmp, 'results'), '--resume', dir, '--no-report']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /nothing to run/);
+    assert.equal(resultsDir(again), dir);
+    assert.equal(statSync(cellFile).mtimeMs, before);
+  });
+
+  it('--resume reruns only a failed cell', async () => {
+    const failedKey = 'throughput/fp32/vm/c2';
+    const failedFile = join(dir, 'cells', cellFileName(failedKey));
+    const record = readJson<CellRecord>(failedFile);
+    writeFileSync(failedFile, JSON.stringify({ ...record, summary: { ...record.summary, status: 'failed', error: 'made up' } }));
+    const kept = readJson<CellRecord>(join(dir, 'cells', cellFileName('throughput/int8/vm/c2'))).finished_at;
+    const again = await vharness(['run', join(root, 'configs/ci.yaml'), '--resume', dir, '--no-report']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /1 of 20 cells to run/);
+    const rerun = readJson<CellRecord>(failedFile);
+    assert.equal(rerun.summary.status, 'completed');
+    assert.notEqual(rerun.finished_at, record.finished_at);
+    assert.equal(readJson<CellRecord>(join(dir, 'cells', cellFileName('throughput/int8/vm/c2'))).finished_at, kept);
+    assert.equal(readJson<RunSummary>(join(dir, 'summary.json')).cells.length, 20);
+  });
+});
+
+describe('an interrupted run', () => {
+  it('stops on SIGINT with exit 130, keeps what it stored, and --resume completes it', async () => {
+    let signalled = false;
+    const run = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--results-dir', join(tmp, 'interrupted'), '--no-report'], (text, child) => {
+      // After the first cell is stored.
+      if (!signalled && /\[1\/8\] scaling\/fp32\/vm\/c3: /.test(text)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.ok(signalled, run.stderr);
+    assert.equal(run.code, 130, run.stderr);
+    const dir = resultsDir(run);
+    const summary = readJson<RunSummary>(join(dir, 'summary.json'));
+    const done = summary.cells.filter((c) => c.status === 'completed').length;
+    assert.ok(done >= 1 && done < 8, `some but not all cells completed (${done})`);
+    const resumed = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--resume', dir, '--no-report']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const final = readJson<RunSummary>(join(dir, 'summary.json'));
+    assert.equal(final.cells.length, 8);
+    assert.ok(final.cells.every((c) => c.status === 'completed'));
+  });
+});
