@@ -126,6 +126,7 @@ if (!sys.flags.avx512f) {
     const share = (v: number): string => (peak ? `${f((100 * v) / peak.gops)}%` : '-');
     say(`    ${p}: batch 32 ${f(achieved32)} ${unit} = ${share(achieved32)}, batch 1 ${f(achieved1)} ${unit} = ${share(achieved1)} of ${peakText}`);
   }
+  if (sys.flags.amx_int8) say('    note: this CPU has AMX (amx_int8); onnxruntime may use AMX tiles for int8, so the VNNI peak is not a ceiling there');
 }
 
 say('(d) model build time, empty cache (goals: fp32 <= 15 s, int8 <= 30 s)');
