@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ExitCode, VharnessError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { stringify } from 'yaml';
+import { portFree } from './free-port.js';
 
 const run = promisify(execFile);
 
@@ -36,7 +38,15 @@ export interface VcenterSimOptions {
   /** Deadline for the simulator to come up (ms). @default 60000 (includes a cold build) */
   startTimeoutMs?: number;
   log?: Logger;
+  /** The lab's sshd guests (from `vharness lab up --vcenter`): a vSphere inventory for them is written. */
+  guests?: { name: string; address: string; port: number }[];
+  sshUser?: string;
+  clientKey?: string;
+  knownHosts?: string;
 }
+
+/** The port `lab up --vcenter` uses when it is free, so inventories/sim.yaml can name it. */
+export const LAB_VCENTER_PORT = 18443;
 
 /** What `startVcenterSim` answers; JSON, kept in the lab state. */
 export interface VcenterSimState {
@@ -61,6 +71,8 @@ export interface VcenterSimState {
   dir: string;
   binary: string;
   log: string;
+  /** The vSphere inventory written for the lab's guests, when guests were given. */
+  inventory?: string;
 }
 
 async function goVersion(): Promise<string> {
@@ -123,7 +135,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Starts the simulator in `<labDir>/vcenter`; resolves once it serves. */
 export async function startVcenterSim(labDir: string, options: VcenterSimOptions = {}): Promise<VcenterSimState> {
   const log = options.log ?? silentLogger;
-  const port = options.port ?? 0;
+  const lab = options.guests !== undefined && options.guests.length > 0;
+  let port = options.port ?? 0;
+  if (options.port === undefined && lab) {
+    if (await portFree('127.0.0.1', LAB_VCENTER_PORT)) port = LAB_VCENTER_PORT;
+    else log.warn(`port ${LAB_VCENTER_PORT} is busy: the simulator takes a free port; use <lab>/vsphere.yaml, not inventories/sim.yaml`);
+  }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VharnessError(`Expected the vCenter port to be 0..65535, got ${port}`, ExitCode.usage);
   const idle = options.idleTimeoutMs;
   if (idle !== undefined && (!Number.isInteger(idle) || idle <= 0)) throw new VharnessError(`Expected idleTimeoutMs to be a positive integer, got ${idle}`, ExitCode.usage);
@@ -133,10 +150,11 @@ export async function startVcenterSim(labDir: string, options: VcenterSimOptions
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const args = ['-dir', dir, '-listen', `127.0.0.1:${port}`, '-template', options.template ?? 'vh-template'];
   let passwordFile: string | undefined;
-  if (options.user !== undefined) {
+  const user = options.user ?? (lab ? 'vharness' : undefined);
+  if (user !== undefined) {
     passwordFile = join(dir, 'password');
     await writeFile(passwordFile, `${options.password ?? randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
-    args.push('-user', options.user, '-password-file', passwordFile);
+    args.push('-user', user, '-password-file', passwordFile);
   }
   if (idle !== undefined) args.push('-idle-timeout', `${idle}ms`);
   if (options.holdIp !== undefined) args.push('-hold-ip', options.holdIp);
@@ -167,8 +185,48 @@ export async function startVcenterSim(labDir: string, options: VcenterSimOptions
   const started = JSON.parse(await readFile(stateFile, 'utf8')) as Omit<VcenterSimState, 'dir' | 'binary' | 'log' | 'passwordFile'>;
   const state: VcenterSimState = { ...started, dir, binary, log: logFile };
   if (passwordFile) state.passwordFile = passwordFile;
-  log.info(`vCenter simulator at ${state.url} (pid ${state.pid})`);
+  if (lab) state.inventory = await writeSimInventory(resolve(labDir), state, options);
+  log.info(`vCenter simulator at ${state.url} (pid ${state.pid})${state.inventory ? `; inventory ${state.inventory}` : ''}`);
   return state;
+}
+
+/**
+ * `<lab>/vsphere.yaml`: VMs cloned in the simulator, reached at the lab's sshd guests (the IP
+ * pool is their addresses), the last guest as bare metal when there are two or more.
+ */
+async function writeSimInventory(labDir: string, state: VcenterSimState, options: VcenterSimOptions): Promise<string> {
+  const guests = options.guests ?? [];
+  const vmGuests = guests.length > 1 ? guests.slice(0, -1) : guests;
+  const bare = guests.length > 1 ? guests.slice(-1) : guests;
+  const key = options.clientKey === undefined ? undefined : { file: options.clientKey };
+  const inventory = {
+    name: 'sim',
+    vm: {
+      provider: 'vsphere',
+      url: state.url,
+      user: state.user ?? 'vharness',
+      password: { file: state.passwordFile ?? join(state.dir, 'password') },
+      ca: state.certFile,
+      datacenter: state.datacenter,
+      cluster: state.cluster,
+      folder: state.folder,
+      template: state.template,
+      namePattern: 'vh-{config}-{index}',
+      ipPool: { cidr: '127.0.0.0/8', addresses: vmGuests.map((g) => g.address) },
+      guest: { port: vmGuests[0]?.port ?? 22, user: options.sshUser ?? 'root', ...(key ? { key } : {}), dir: join(labDir, 'vm-dirs', '{vm}') },
+      cloneConcurrency: 4,
+      teardown: 'on-success',
+      ipTimeoutMs: 30000,
+    },
+    baremetal: {
+      provider: 'ssh',
+      hosts: bare.map((g) => ({ name: g.name, address: g.address, port: g.port, user: options.sshUser ?? 'root', ...(key ? { key } : {}), dir: join(labDir, 'guests', g.name, 'vharness') })),
+    },
+    ssh: { knownHosts: options.knownHosts ?? join(labDir, 'known_hosts'), trustOnFirstUse: false, connectTimeoutMs: 10000, retries: 3, keepaliveIntervalMs: 1000, keepaliveCountMax: 3 },
+  };
+  const file = join(labDir, 'vsphere.yaml');
+  await writeFile(file, `# Written by \`vharness lab up --vcenter\`: the simulated vCenter and the lab's sshd guests.\n${stringify(inventory)}`);
+  return file;
 }
 
 /** Stops the simulator (SIGTERM, then SIGKILL after 5 s) and removes its directory. */
@@ -181,4 +239,6 @@ export async function stopVcenterSim(state: VcenterSimState): Promise<void> {
     while (alive(state.pid) && (await isOurs(state.pid, state.binary))) await sleep(25);
   }
   await rm(state.dir, { recursive: true, force: true });
+  if (state.inventory) await rm(state.inventory, { force: true });
+  await rm(join(state.dir, '..', 'vm-dirs'), { recursive: true, force: true });
 }

@@ -239,7 +239,9 @@ export class VsphereProvider implements Provider {
   private remoteFor(name: string, address: string, log: Logger): RemoteHost {
     if (!this.pool) this.pool = new SshPool(this.options.ssh, log);
     const guest = this.settings.guest;
-    const spec: ConstructorParameters<typeof RemoteHost>[0] = { name, address, port: guest.port, user: guest.user, dir: guest.dir, node: guest.node };
+    // `{vm}` / `{address}` in guest.dir give each VM its own remote directory (guests sharing a filesystem, as in the lab).
+    const dir = guest.dir.replaceAll('{vm}', name).replaceAll('{address}', address);
+    const spec: ConstructorParameters<typeof RemoteHost>[0] = { name, address, port: guest.port, user: guest.user, dir, node: guest.node };
     if (guest.key) spec.key = guest.key;
     if (guest.password) spec.password = guest.password;
     return new RemoteHost(spec, this.pool, log, this.options.bundle ? { bundle: this.options.bundle } : {});
