@@ -212,7 +212,17 @@ export class VimClient {
 
   /** Selected properties of one object (missing ones left out; a missing object throws). */
   async properties(obj: MoRef, pathSet: string[]): Promise<Record<string, VimValue>> {
-    const [content] = await this.retrieve([{ type: obj.type, pathSet }], [{ obj }]);
+    let contents: ObjectContent[];
+    try {
+      contents = await this.retrieve([{ type: obj.type, pathSet }], [{ obj }]);
+    } catch (error) {
+      // The collector faults on its own object; name the one that is gone.
+      if (error instanceof VsphereFault && error.fault === 'ManagedObjectNotFound') {
+        throw new VsphereFault({ fault: error.fault, message: `${obj.toString()} does not exist (deleted or not created yet)`, method: 'RetrievePropertiesEx', object: obj, detail: error.detail }, { cause: error });
+      }
+      throw error;
+    }
+    const [content] = contents;
     if (!content) throw new VsphereFault({ fault: 'ManagedObjectNotFound', message: 'object not found', method: 'RetrievePropertiesEx', object: obj });
     const gone = content.missing.find((m) => m.fault === 'ManagedObjectNotFound');
     if (gone) throw new VsphereFault({ fault: gone.fault, message: gone.message, method: 'RetrievePropertiesEx', object: obj });
