@@ -1,0 +1,211 @@
+// The vSphere provider against the simulated vCenter (provisioning only: SSH and agents are
+// covered by the e2e test): sizes read back, reuse without clones, resize, teardown, the IP
+// deadline naming the VM, and an abort during provisioning leaving every VM in the lease file.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { SshSettings, VsphereSettings } from '../../../harness/config/types.js';
+import type { ProviderContext, TargetRequest } from '../../../harness/providers/provider.js';
+import { VsphereProvider } from '../../../harness/providers/vsphere.js';
+import type { VimClient } from '../../../harness/vsphere/client.js';
+import { VsphereFault } from '../../../harness/vsphere/fault.js';
+import { listObjects } from '../../../harness/vsphere/inventory-find.js';
+import { LeaseFile } from '../../../harness/vsphere/lease-file.js';
+import { runTask } from '../../../harness/vsphere/task-wait.js';
+import { destroyOwned, ownedVms } from '../../../harness/vsphere/owned-vms.js';
+import { listVms, type VmInfo } from '../../../harness/vsphere/vm-inventory.js';
+import { recordingLogger, startTestVcenter, type RecordingLogger, type TestVcenter } from './vcsim-fixture.js';
+
+const PASSWORD_ENV = 'VHARNESS_TEST_VCENTER_PASSWORD';
+const POOL = Array.from({ length: 8 }, (_, i) => `127.0.0.${11 + i}`);
+const SSH: SshSettings = { knownHosts: '/dev/null', trustOnFirstUse: false, connectTimeoutMs: 5000, retries: 1, keepaliveIntervalMs: 1000, keepaliveCountMax: 3, concurrency: 4 };
+
+function settings(vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): VsphereSettings {
+  return {
+    url: vc.state.url,
+    user: 'tester',
+    password: { env: PASSWORD_ENV },
+    ca: vc.state.certFile,
+    insecure: false,
+    datacenter: 'DC0',
+    cluster: 'DC0_C0',
+    template: vc.state.template,
+    namePattern: 'vh-{config}-{index}',
+    ipPool: { cidr: '127.0.0.0/8', addresses: POOL },
+    guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness' },
+    cloneConcurrency: 4,
+    teardown: 'always',
+    leaseHours: 72,
+    ipTimeoutMs: 20_000,
+    ...overrides,
+  };
+}
+
+const vm = (configuration: string, vms: number, vcpus: number, memoryGB: number): TargetRequest => ({ target: 'vm', configuration, vms, vcpus, memoryGB });
+
+function ctx(runId: string, log: RecordingLogger, signal?: AbortSignal): ProviderContext {
+  return signal ? { runId, log, signal } : { runId, log };
+}
+
+describe('vSphere provider on the simulator', () => {
+  let vc: TestVcenter;
+  let dir: string;
+  let observer: VimClient;
+  before(async () => {
+    process.env[PASSWORD_ENV] = 'pw';
+    vc = await startTestVcenter({ holdIp: '^vh-noip-' });
+    dir = await mkdtemp(join(tmpdir(), 'vharness-vsphere-'));
+    observer = vc.client();
+    await observer.connect();
+  });
+  after(async () => {
+    await vc?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+    delete process.env[PASSWORD_ENV];
+  });
+
+  async function vmsNamed(prefix: string): Promise<VmInfo[]> {
+    return (await listVms(observer)).filter((v) => v.name.startsWith(prefix));
+  }
+
+  function provider(leaseFile: string, overrides: Partial<VsphereSettings> = {}, log = recordingLogger()): VsphereProvider {
+    return new VsphereProvider({ settings: settings(vc, overrides), ssh: SSH, leaseFile, deploy: false, log, owner: 'tester@test' });
+  }
+
+  it('provisions configurations of 1..4 VMs with the requested size, reuses them without clones, resizes, tears down', async () => {
+    const leaseFile = join(dir, 'leases-main.json');
+    const log = recordingLogger();
+    const first = provider(leaseFile, {}, log);
+    const sizes = [vm('c1', 1, 1, 1), vm('c2', 2, 2, 1), vm('c3', 3, 1, 2), vm('c4', 4, 2, 2)];
+    for (const request of sizes) {
+      if (request.target !== 'vm') continue;
+      const targets = await first.acquire(request, ctx('run-1', log));
+      assert.equal(targets.length, request.vms);
+      const addresses = new Set(targets.map((t) => t.address));
+      assert.equal(addresses.size, request.vms, 'distinct pool addresses');
+      for (const t of targets) {
+        assert.ok(t.address && POOL.includes(t.address), `${t.name} got ${t.address}`);
+        assert.match(t.host, /^DC0_C0_H\d$/);
+      }
+      const back = await vmsNamed(`vh-${request.configuration}-`);
+      assert.equal(back.length, request.vms);
+      for (const v of back) {
+        assert.equal(v.numCPUs, request.vcpus, `${v.name} numCPUs`);
+        assert.equal(v.memoryMB, request.memoryGB * 1024, `${v.name} memoryMB`);
+        assert.equal(v.powerState, 'poweredOn');
+        assert.equal(v.ownership?.runId, 'run-1');
+      }
+    }
+    const firstClient = await first.client();
+    assert.equal(firstClient.callCount('CloneVM_Task'), 10);
+    // Earlier configurations were powered off while later ones ran.
+    assert.equal((await vmsNamed('vh-c1-'))[0]?.powerState, 'poweredOff');
+    // Every created VM is in the lease file.
+    const leases = await new LeaseFile(leaseFile).list();
+    assert.equal(leases.length, 10);
+    assert.ok(leases.every((l) => l.state === 'created' && l.moref !== undefined));
+    const facts = await first.facts(ctx('run-1', log));
+    assert.ok(facts.length >= 1);
+    assert.ok(facts.every((f) => f.kind === 'vsphere' && f.hypervisor?.esxi === '6.5.0' && typeof f.hypervisor.cores === 'number' && /^DC0_C0_H\d$/.test(f.name)));
+    await first.shutdown('success', { runId: 'run-1', log: recordingLogger() });
+    // teardown 'always' applies to run-1: nothing owned by it may be left.
+    assert.equal((await vmsNamed('vh-c')).length, 0);
+    assert.deepEqual(await new LeaseFile(leaseFile).list(), []);
+  });
+
+  it('a second run reuses VMs (no clone calls) and a size change reconfigures them', async () => {
+    const leaseFile = join(dir, 'leases-reuse.json');
+    const one = provider(leaseFile, { teardown: 'never', namePattern: 'vh-reuse-{config}-{index}' });
+    await one.acquire(vm('r', 2, 1, 1), ctx('run-a', recordingLogger()));
+    await one.shutdown('success', { runId: 'run-a', log: recordingLogger() });
+    assert.equal((await vmsNamed('vh-reuse-')).length, 2, 'teardown never keeps them');
+
+    const log = recordingLogger();
+    const two = provider(leaseFile, { teardown: 'never', namePattern: 'vh-reuse-{config}-{index}' }, log);
+    const targets = await two.acquire(vm('r', 2, 1, 1), ctx('run-b', log));
+    const client = await two.client();
+    assert.equal(targets.length, 2);
+    assert.equal(client.callCount('CloneVM_Task'), 0);
+    assert.ok(log.lines.some((l) => l.includes('reusing vh-reuse-r-1')));
+
+    const resized = await two.acquire(vm('r', 2, 2, 2), ctx('run-b', log));
+    assert.equal(client.callCount('CloneVM_Task'), 0);
+    assert.equal(resized[0]?.vcpus, 2);
+    for (const v of await vmsNamed('vh-reuse-')) {
+      assert.equal(v.numCPUs, 2);
+      assert.equal(v.memoryMB, 2048);
+      assert.equal(v.ownership?.runId, 'run-b');
+    }
+    assert.ok(log.lines.some((l) => l.includes('powering off vh-reuse-r-1 to resize it')));
+
+    // A VM moved to another host during a cell marks the cell through the target's notes.
+    const moved = resized[0];
+    assert.ok(moved?.afterCell);
+    const ref = (await vmsNamed(moved.name))[0]?.ref;
+    const other = (await listObjects(observer, 'HostSystem', ['name'])).find((h) => h.props.name !== moved.host && String(h.props.name).startsWith('DC0_C0_H'));
+    assert.ok(ref && other);
+    await runTask(observer, 'RelocateVM_Task', ref, { spec: { host: other.obj } });
+    await moved.afterCell();
+    assert.deepEqual(moved.notes, [`VM ${moved.name} moved from ${moved.host} to ${String(other.props.name)} during the cell`]);
+    await two.shutdown('success', { runId: 'run-b', log: recordingLogger() });
+
+    // What `vms destroy --run run-b` does.
+    const owned = ownedVms(await listVms(observer), await new LeaseFile(leaseFile).list(), new URL(vc.state.url).host).filter((o) => o.runId === 'run-b');
+    assert.equal(owned.length, 2);
+    const outcome = await destroyOwned(observer, owned, new LeaseFile(leaseFile), new URL(vc.state.url).host, recordingLogger(), { timeoutMs: 60_000 });
+    assert.equal(outcome.destroyed.length, 2);
+    assert.equal((await vmsNamed('vh-reuse-')).length, 0);
+  });
+
+  it('refuses to touch a VM it does not own', async () => {
+    const p = provider(join(dir, 'leases-foreign.json'), { namePattern: 'DC0_C0_RP0_VM{index}' });
+    await assert.rejects(p.acquire(vm('x', 1, 1, 1), ctx('run-f', recordingLogger())), /DC0_C0_RP0_VM1 exists and is not owned by vharness/);
+    await p.shutdown('failure', { runId: 'run-f', log: recordingLogger() });
+  });
+
+  it('fails in bounded time naming the VM when its IP never appears', async () => {
+    const leaseFile = join(dir, 'leases-noip.json');
+    const p = provider(leaseFile, { namePattern: 'vh-noip-{index}', ipTimeoutMs: 1500 });
+    await assert.rejects(p.acquire(vm('n', 1, 1, 1), ctx('run-n', recordingLogger())), (e: unknown) => e instanceof VsphereFault && e.fault === 'Timeout' && /VM vh-noip-1: no guest IP in 127\.0\.0\.0\/8 within 1500 ms/.test(e.message));
+    await p.shutdown('failure', { runId: 'run-n', log: recordingLogger() });
+    // teardown 'always' cleans up after a failed run too.
+    assert.equal((await vmsNamed('vh-noip-')).length, 0);
+  });
+
+  it('an abort during provisioning leaves every created VM in the lease file', async () => {
+    const leaseFile = join(dir, 'leases-abort.json');
+    const log = recordingLogger();
+    const controller = new AbortController();
+    let clones = 0;
+    log.onLine = (line) => {
+      if (line.includes('cloning vh-abort-') && ++clones === 2) controller.abort(new Error('interrupted'));
+    };
+    const p = provider(leaseFile, { namePattern: 'vh-abort-{index}', cloneConcurrency: 2, teardown: 'never' }, log);
+    await assert.rejects(p.acquire(vm('a', 4, 1, 1), ctx('run-x', log, controller.signal)));
+    const created = await vmsNamed('vh-abort-');
+    assert.ok(created.length >= 1, 'the interrupted clones happened');
+    const leases = await new LeaseFile(leaseFile).list();
+    for (const v of created) assert.ok(leases.some((l) => l.name === v.name), `${v.name} is in the lease file`);
+    await p.shutdown('interrupted', { runId: 'run-x', log: recordingLogger() });
+    const owned = ownedVms(await listVms(observer), leases, new URL(vc.state.url).host).filter((o) => o.runId === 'run-x');
+    assert.equal(owned.filter((o) => o.vm !== undefined).length, created.length, 'lease + notes find every created VM');
+    await destroyOwned(observer, owned, new LeaseFile(leaseFile), new URL(vc.state.url).host, recordingLogger(), { timeoutMs: 60_000 });
+    assert.equal((await vmsNamed('vh-abort-')).length, 0);
+    assert.deepEqual(JSON.parse(await readFile(leaseFile, 'utf8')).leases, []);
+  });
+
+  it('preflight finds the template, warns about DRS and checks sizes against the hosts', async () => {
+    const p = provider(join(dir, 'leases-plan.json'));
+    const findings = await p.preflight([vm('c1', 1, 2, 1), vm('huge', 1, 64, 1)], ctx('plan', recordingLogger()));
+    await p.shutdown('success', { runId: 'plan', log: recordingLogger() });
+    assert.ok(findings.some((f) => f.level === 'info' && f.message.includes('template found')));
+    assert.ok(findings.some((f) => f.level === 'warn' && f.message.includes('DRS')));
+    assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && f.message.includes('equal the host')));
+    assert.ok(findings.some((f) => f.level === 'error' && f.message.startsWith('configuration huge')));
+    const missing = provider(join(dir, 'leases-plan2.json'), { template: 'no-such-template' });
+    const bad = await missing.preflight([vm('c1', 1, 1, 1)], ctx('plan', recordingLogger()));
+    assert.ok(bad.some((f) => f.level === 'error' && f.message.includes('no-such-template')));
+  });
+});
