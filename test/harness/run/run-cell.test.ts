@@ -1,0 +1,86 @@
+// runCell with real agents on the tiny model: a cell completes, and one broken instance fails
+// its cell with the reason while the next cell still runs.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ensureModel } from '../../../agent/model/resolve.js';
+import { loadConfig } from '../../../harness/config/load.js';
+import type { Config } from '../../../harness/config/types.js';
+import { silentLogger } from '../../../harness/log.js';
+import { expandCells } from '../../../harness/plan/expand.js';
+import type { Provider, Target } from '../../../harness/providers/provider.js';
+import type { CellContext } from '../../../harness/run/cell-context.js';
+import { runCell } from '../../../harness/run/run-cell.js';
+import { spawnLocalAgent } from '../../../harness/transport/local.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const brokenAgent = join(root, 'test/fixtures/agents/exit-early.mjs');
+const tmp = mkdtempSync(join(tmpdir(), 'vharness-cell-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function target(name: string, agentScript?: string): Target {
+  return {
+    name,
+    host: hostname(),
+    vcpus: 1,
+    memoryGB: 1,
+    notes: [],
+    stageModel: async (path) => path,
+    launch: ({ label }) => spawnLocalAgent(agentScript === undefined ? { label } : { label, agentScript }),
+  };
+}
+
+function provider(targets: () => Target[]): Provider {
+  return {
+    kind: 'local',
+    preflight: async () => [],
+    acquire: async () => targets(),
+    facts: async () => [],
+    shutdown: async () => undefined,
+  };
+}
+
+describe('runCell', () => {
+  let config: Config;
+  let ctx: Omit<CellContext, 'provider'>;
+  before(async () => {
+    const file = join(tmp, 'cell.yaml');
+    writeFileSync(file, 'name: cell\nmodel: { arch: tiny }\nprecisions: [fp32]\nbaremetal: false\nstartLeadMs: 200\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: throughput, configuration: 1, batch: 2, measure: { warmup: 1, steps: 5, durationMs: 100 } }\n');
+    config = await loadConfig(file);
+    const model = await ensureModel('tiny', 'fp32');
+    ctx = { config, models: { fp32: { path: model.path, sha256: model.sha256 } }, providerCtx: { runId: 'test', log: silentLogger }, log: silentLogger, onPhase: () => undefined, onSysinfo: () => undefined };
+  });
+
+  it('fails the cell with the broken instance named, then the next cell completes', async () => {
+    const [cell] = expandCells(config);
+    assert.ok(cell);
+    const failed = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-good'), target('vm-broken', brokenAgent)]) });
+    assert.equal(failed.summary.status, 'failed');
+    assert.equal(failed.summary.valid, false);
+    assert.match(failed.summary.error ?? '', /vm-broken/);
+    assert.match(failed.summary.error ?? '', /exited with code 3|cannot start/);
+    assert.equal(failed.summary.throughput_ips, null);
+
+    const ok = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-a'), target('vm-b')]) });
+    assert.equal(ok.summary.status, 'completed', ok.summary.error);
+    assert.equal(ok.instances.length, 2);
+    assert.ok((ok.summary.throughput_ips ?? 0) > 0);
+    assert.ok(ok.instances.every((i) => i.starts_ms.length >= 5 && i.clock !== null));
+  });
+
+  it('fails the cell when the provider cannot acquire targets', async () => {
+    const [cell] = expandCells(config);
+    assert.ok(cell);
+    const record = await runCell(cell, {
+      ...ctx,
+      provider: provider(() => {
+        throw new Error('no capacity left');
+      }),
+    });
+    assert.equal(record.summary.status, 'failed');
+    assert.equal(record.summary.error, 'no capacity left');
+  });
+});
