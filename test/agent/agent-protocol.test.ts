@@ -157,7 +157,10 @@ describe('agent protocol', () => {
       session.channel.send({ type: 'warp', id: 9999 } as unknown as Request);
       const unknown = await answer;
       assert.ok(unknown.type === 'error' && unknown.code === 'bad_request' && unknown.message.includes('warp'), JSON.stringify(unknown));
+      // An input too big to allocate: out_of_memory, and the agent carries on.
+      await rejectsWithCode(loadTiny(session, { batch: 2 ** 40 }), 'out_of_memory');
       await loadTiny(session);
+      await rejectsWithCode(session.request('run', { warmup: 0, steps: 1, batch: 2 ** 40 }), 'out_of_memory');
       await rejectsWithCode(session.request('run', { warmup: 0, steps: 0, batch: 1 }), 'bad_request');
       await rejectsWithCode(session.request('run', { warmup: 0, steps: 1, batch: 1, durationMs: -5 }), 'bad_request');
       const pong = await session.request('ping', { t0: 1 });
