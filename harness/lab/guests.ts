@@ -49,7 +49,7 @@ function sshdConfig(spec: GuestSpec, hostKey: string): string {
 }
 
 /** The shell run as the namespace's pid 1: private /run for /run/sshd, optional hidden node, then sshd. */
-function guestScript(spec: GuestSpec, config: string): string {
+function guestScript(spec: Pick<GuestSpec, 'dir' | 'withoutNode' | 'nodePaths'>, config: string): string {
   const lines = ['set -e', 'mount -t tmpfs -o mode=755 vharness-lab /run', 'mkdir -m 755 /run/sshd'];
   if (spec.withoutNode) {
     const empty = join(spec.dir, 'no-node');
@@ -81,15 +81,30 @@ async function firstChild(pid: number): Promise<number | null> {
   }
 }
 
-/** Starts one guest and resolves when its sshd accepts TCP connections. */
+/** Starts one guest (new keys and config) and resolves when its sshd accepts TCP connections. */
 export async function startGuest(spec: GuestSpec): Promise<LabGuest> {
   await mkdir(join(spec.dir, 'vharness'), { recursive: true });
   const hostKey = join(spec.dir, 'ssh_host_ed25519_key');
   const key = await generateKey(hostKey, `vharness-lab-${spec.name}`);
-  const config = join(spec.dir, 'sshd_config');
-  await writeFile(config, sshdConfig(spec, hostKey));
+  await writeFile(join(spec.dir, 'sshd_config'), sshdConfig(spec, hostKey));
   await writeFile(join(spec.dir, 'authorized_keys'), `${spec.authorizedKeys.trim()}\n`, { mode: 0o600 });
   if (spec.withoutNode) await writeFile(join(spec.dir, 'no-node'), '', { mode: 0o644 });
+  const pids = await launchGuest(spec);
+  return {
+    name: spec.name,
+    address: spec.address,
+    port: spec.port,
+    ...pids,
+    dir: spec.dir,
+    remoteDir: join(spec.dir, 'vharness'),
+    hostKeyFingerprint: key.fingerprint,
+    node: !spec.withoutNode,
+  };
+}
+
+/** Runs sshd for a guest whose files exist (first start, or again after it was stopped: same host key). */
+export async function launchGuest(spec: Pick<GuestSpec, 'name' | 'address' | 'port' | 'dir' | 'withoutNode' | 'nodePaths' | 'readyTimeoutMs'>): Promise<{ pid: number; innerPid: number | null }> {
+  const config = join(spec.dir, 'sshd_config');
   const logFile = join(spec.dir, 'sshd.log');
   const fd = openSync(logFile, 'a');
   const child = spawn('unshare', ['-m', '-p', '--fork', '--kill-child', '--mount-proc', 'sh', '-c', guestScript(spec, config)], {
@@ -111,17 +126,7 @@ export async function startGuest(spec: GuestSpec): Promise<LabGuest> {
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  return {
-    name: spec.name,
-    address: spec.address,
-    port: spec.port,
-    pid,
-    innerPid: await firstChild(pid),
-    dir: spec.dir,
-    remoteDir: join(spec.dir, 'vharness'),
-    hostKeyFingerprint: key.fingerprint,
-    node: !spec.withoutNode,
-  };
+  return { pid, innerPid: await firstChild(pid) };
 }
 
 /** Whether pid is a live (not zombie) process whose command line contains `marker`. */

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { VharnessError, ExitCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { findFreePort, portFree } from './free-port.js';
-import { guestReachable, startGuest, stopGuest } from './guests.js';
+import { guestReachable, launchGuest, startGuest, stopGuest } from './guests.js';
 import { writeLabInventory } from './inventory.js';
 import { generateKey } from './keys.js';
 import { startLabVcenter, stopLabVcenter } from './vcenter-hook.js';
@@ -147,4 +147,23 @@ export async function labStatus(dir: string): Promise<{ state: LabState; guests:
   const state = await readLabState(resolve(dir));
   if (!state) return undefined;
   return { state, guests: await Promise.all(state.guests.map(async (guest) => ({ guest, up: await guestReachable(guest) }))) };
+}
+
+/**
+ * Starts a stopped guest again with its own host key and files (tests of a machine that comes
+ * back); the new pids go into the lab state.
+ */
+export async function labRestartGuest(dir: string, name: string): Promise<LabGuest> {
+  const full = resolve(dir);
+  const state = await readLabState(full);
+  const index = state?.guests.findIndex((g) => g.name === name) ?? -1;
+  const guest = state?.guests[index];
+  if (!state || !guest) throw new VharnessError(`no guest '${name}' in the lab at ${full}`, ExitCode.usage);
+  if (await guestReachable(guest)) return guest;
+  await stopGuest(guest);
+  const pids = await launchGuest({ ...guest, withoutNode: !guest.node, nodePaths: nodePaths() });
+  const restarted = { ...guest, ...pids };
+  state.guests[index] = restarted;
+  await writeLabState(state);
+  return restarted;
 }
