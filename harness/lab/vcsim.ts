@@ -233,10 +233,14 @@ async function writeSimInventory(labDir: string, state: VcenterSimState, options
 export async function stopVcenterSim(state: VcenterSimState): Promise<void> {
   if (alive(state.pid) && (await isOurs(state.pid, state.binary))) {
     process.kill(state.pid, 'SIGTERM');
-    const deadline = Date.now() + 5000;
+    // Gone means reaped too (a zombie child of this process still answers kill(pid, 0)).
+    let deadline = Date.now() + 5000;
     while (alive(state.pid) && Date.now() < deadline) await sleep(25);
-    if (alive(state.pid)) process.kill(state.pid, 'SIGKILL');
-    while (alive(state.pid) && (await isOurs(state.pid, state.binary))) await sleep(25);
+    if (alive(state.pid) && (await isOurs(state.pid, state.binary))) {
+      process.kill(state.pid, 'SIGKILL');
+      deadline = Date.now() + 5000;
+      while (alive(state.pid) && Date.now() < deadline) await sleep(25);
+    }
   }
   await rm(state.dir, { recursive: true, force: true });
   if (state.inventory) await rm(state.inventory, { force: true });
