@@ -1,7 +1,8 @@
 // `make bench`: side by side on the same model files, (a) `vharness infer` vs a bare
 // onnxruntime-node loop, (b) int8 vs fp32 at batch 1 and 32, (c) achieved GFLOP/s vs the
 // measured FMA / VNNI peak, (d) model build time. Prints a machine line and the ratios.
-// Usage: node dist/bench/run.js [--quick] [--fp32 PATH --int8 PATH] [--threads N] [--markdown FILE]
+// Usage: node dist/bench/run.js [--quick] [--fp32 PATH [--int8 PATH]] [--threads N] [--markdown FILE]
+//        [--skip-build] [--cache-dir DIR (where the peak probe is built; default .cache)]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     markdown: { type: 'string' },
     'skip-build': { type: 'boolean' },
+    'cache-dir': { type: 'string' },
   },
 });
 
@@ -103,7 +105,7 @@ if (!sys.flags.avx512f) {
   say('    skipped: no AVX-512 on this CPU (the probe uses AVX-512 FMA and VNNI)');
 } else {
   try {
-    const binary = await buildPeakProbe(join(root, '.cache'));
+    const binary = await buildPeakProbe(values['cache-dir'] ?? join(root, '.cache'));
     note('peak probe');
     peaks = {
       fp32: await measurePeak(binary, 'fp32', threads, plan.peakIterations, plan.peakRepeats),
