@@ -30,7 +30,10 @@ export const command: Command = {
     const hosts = await probeInventory(inventory, log);
     process.stdout.write(values.json ? `${JSON.stringify(hosts, null, 2)}\n` : `${probeTable(hosts)}\n`);
     const failed = hosts.filter((h) => h.status === 'failed');
-    for (const host of failed) log.error(`${host.name}: ${host.error ?? 'failed'}`);
+    for (const host of failed) {
+      const reason = host.error ?? 'failed';
+      log.error(reason.startsWith(`${host.name}`) ? reason : `${host.name}: ${reason}`);
+    }
     if (failed.some((h) => h.provider === 'ssh')) return ExitCode.ssh;
     return failed.length > 0 ? ExitCode.agent : ExitCode.ok;
   },
