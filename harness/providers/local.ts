@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatCpuList } from '../../agent/cpu-list.js';
-import { processAffinity } from '../../agent/sysinfo.js';
+import { collectSysInfo, processAffinity } from '../../agent/sysinfo.js';
 import type { LocalSettings } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { spawnLocalAgent } from '../transport/local.js';
@@ -151,7 +151,7 @@ export class LocalProvider implements Provider {
   }
 
   async facts(): Promise<HostFacts[]> {
-    return [{ name: hostname(), kind: 'local' }];
+    return [{ name: hostname(), kind: 'local', sysinfo: collectSysInfo() }];
   }
 
   async shutdown(): Promise<void> {

@@ -1,7 +1,8 @@
 // Runs the cells of a plan into results/<run-id>/: models, providers, one cell after the
 // other (each stored as soon as it ends), summary after every cell, manifest with host
 // facts, --resume of missing/failed cells, and a clean stop on SIGINT/SIGTERM.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
+import { collectSysInfo } from '../../agent/sysinfo.js';
 import type { Precision, SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -76,6 +77,9 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const hosts = new Map<string, HostFacts>();
   const oldManifest: RunManifest | undefined = resumed ? await resumed.readManifest().catch(() => undefined) : undefined;
   for (const h of oldManifest?.hosts ?? []) hosts.set(h.name, h);
+  // The controller machine itself, then every host/VM an agent reports from.
+  const controllerName = `controller:${hostname()}`;
+  if (!hosts.has(controllerName)) hosts.set(controllerName, { name: controllerName, kind: 'local', sysinfo: collectSysInfo() });
 
   const writeManifest = async (): Promise<void> => {
     const manifestModels: RunManifest['models'] = [...infos].map(([precision, m]) => ({ precision, path: m.path, sha256: m.sha256, bytes: m.bytes }));
@@ -136,7 +140,12 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     }
     if (signal?.aborted) outcome = 'interrupted';
   } finally {
-    await Promise.all(Object.values(providers).filter((p, i, all) => all.indexOf(p) === i).map((p) => p.shutdown(outcome, providerCtx).catch((error: unknown) => log.warn(`provider shutdown: ${String(error)}`))));
+    // Hypervisor facts (vSphere) and hosts no agent reported from.
+    for (const p of new Set(Object.values(providers))) {
+      const facts = await p.facts(providerCtx).catch(() => []);
+      for (const f of facts) if (!hosts.has(f.name)) hosts.set(f.name, f);
+    }
+    await Promise.all([...new Set(Object.values(providers))].map((p) => p.shutdown(outcome, providerCtx).catch((error: unknown) => log.warn(`provider shutdown: ${String(error)}`))));
     const summary = summaryOf(store.runId, options, records, models, startedAt);
     await store.writeSummary(summary);
     await writeManifest();
