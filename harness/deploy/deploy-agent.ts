@@ -7,10 +7,10 @@ import type { SshHost } from '../config/types.js';
 import { SshError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { shellQuote, type SshConnection } from '../transport/ssh-connection.js';
-import { AGENT_FILE, agentBundle, type AgentBundleOptions, NODE_FILE, nodeBundle } from './agent-bundle.js';
+import { AGENT_FILE, agentBundle, type AgentBundleOptions, NODE_FILE, nodeBundle, type Platform } from './agent-bundle.js';
 import { formatBytes } from './format-bytes.js';
 import { nodeMajor, remoteFacts } from './remote-facts.js';
-import { uploadBundle } from './upload-bundle.js';
+import { COMPLETE_MARKER, uploadBundle } from './upload-bundle.js';
 
 /** Oldest node the agent runs on. */
 export const MIN_NODE_MAJOR = 20;
@@ -50,11 +50,16 @@ function chooseNode(host: string, mode: SshHost['node'], version: string | null)
 
 /** Deploys the agent (and node when needed) to the host behind `connection`. */
 export async function deployAgent(connection: SshConnection, options: DeployOptions, log: Logger): Promise<DeployedAgent> {
-  const root = await connection.resolvePath(options.dir);
-  const facts = await remoteFacts(connection);
-  const bundle = await agentBundle({ ...options.bundle, platform: facts.platform });
+  // One command tells the platform, node, and whether the bundle (built for this machine's
+  // platform, the usual case) is already there; a host of another platform gets its own bundle.
+  const local: Platform = { os: 'linux', arch: process.arch === 'arm64' ? 'arm64' : 'x64' };
+  const guess = await agentBundle({ ...options.bundle, platform: local });
+  const facts = await remoteFacts(connection, options.dir, [posix.join('bundles', guess.hash, COMPLETE_MARKER)]);
+  const root = facts.root;
+  const sameBundle = facts.platform.arch === local.arch;
+  const bundle = sameBundle ? guess : await agentBundle({ ...options.bundle, platform: facts.platform });
   const nodeKind = chooseNode(connection.host, options.node, facts.nodeVersion);
-  const agent = await uploadBundle(connection, root, bundle, log);
+  const agent = await uploadBundle(connection, root, bundle, log, sameBundle ? facts.present[0] : undefined);
   let node = 'node';
   let nodeVersion = facts.nodeVersion ?? '';
   let bytesMoved = agent.bytesMoved;

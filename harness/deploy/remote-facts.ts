@@ -1,25 +1,43 @@
-// What a deploy needs to know about a host before sending anything: its OS and CPU
-// architecture (the bundle's native files must match) and the node on its PATH, if any.
+// What a deploy needs to know about a host before sending anything, asked in ONE command
+// (each exec costs a login shell on the host, ~0.1 s or more): the home directory, the OS
+// and CPU architecture (the bundle's native files must match), the node on its PATH, and
+// whether given bundles are already complete there.
+import { posix } from 'node:path';
 import { SshError } from '../errors.js';
-import type { SshConnection } from '../transport/ssh-connection.js';
+import { shellQuote, type SshConnection } from '../transport/ssh-connection.js';
 import type { Platform } from './agent-bundle.js';
 
 export interface RemoteFacts {
+  /** The remote vharness directory with `~` expanded. */
+  root: string;
   platform: Platform;
   /** `v20.11.1`, or null when there is no runnable node on PATH. */
   nodeVersion: string | null;
+  /** For each path asked about (relative to root): whether it exists. */
+  present: boolean[];
 }
 
 const ARCHES: Record<string, Platform['arch']> = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64' };
 
-/** Asks the host for `uname -s`, `uname -m` and `node --version` in one command. */
-export async function remoteFacts(connection: SshConnection): Promise<RemoteFacts> {
-  const out = await connection.run('uname -s; uname -m; node --version 2>/dev/null || echo none', { timeoutMs: 30_000 });
-  const [os = '', machine = '', node = 'none'] = out.trim().split('\n').map((l) => l.trim());
+/** A shell word for `dir` that expands a leading `~/` on the host. */
+function rootWord(dir: string): string {
+  if (dir === '~') return '"$HOME"';
+  if (dir.startsWith('~/')) return `"$HOME"/${shellQuote(dir.slice(2))}`;
+  return shellQuote(dir);
+}
+
+/** Asks the host for its facts and whether `paths` (relative to `dir`) exist. */
+export async function remoteFacts(connection: SshConnection, dir: string, paths: string[] = []): Promise<RemoteFacts> {
+  const root = rootWord(dir);
+  const checks = paths.map((p) => `if test -e ${root}/${shellQuote(p)}; then echo present; else echo absent; fi`);
+  const command = [`printf '%s\\n' ${root}`, 'uname -s', 'uname -m', '{ node --version 2>/dev/null || echo none; }', ...checks].join('; ');
+  const lines = (await connection.run(command, { timeoutMs: 30_000 })).trim().split('\n').map((l) => l.trim());
+  const [rootPath = '', os = '', machine = '', node = 'none', ...rest] = lines;
   if (os !== 'Linux') throw new SshError(connection.host, `the agent runs on Linux hosts only; this one is '${os}'`);
   const arch = ARCHES[machine];
   if (!arch) throw new SshError(connection.host, `unsupported CPU architecture '${machine}' (supported: ${Object.keys(ARCHES).join(', ')})`);
-  return { platform: { os: 'linux', arch }, nodeVersion: /^v\d+\./.test(node) ? node : null };
+  if (!posix.isAbsolute(rootPath)) throw new SshError(connection.host, `the remote directory '${dir}' does not resolve to an absolute path (got '${rootPath}')`);
+  return { root: rootPath, platform: { os: 'linux', arch }, nodeVersion: /^v\d+\./.test(node) ? node : null, present: paths.map((_, i) => rest[i] === 'present') };
 }
 
 /** Major version of a `vNN.x.y` string. */

@@ -16,13 +16,13 @@ export async function stageModel(connection: SshConnection, remoteRoot: string, 
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`Expected sha256 to be 64 lowercase hex digits, got \`${sha256}\``);
   const dir = posix.join(remoteRoot, 'models');
   const path = posix.join(dir, `${sha256}.onnx`);
-  const present = await connection.exec(`test -f ${shellQuote(path)}`);
-  if (present.code === 0) {
+  // One command: is it there, and if not, make the directory.
+  const present = await connection.run(`if test -f ${shellQuote(path)}; then echo present; else mkdir -p ${shellQuote(dir)} && echo absent; fi`);
+  if (present.trim() === 'present') {
     log.debug(`${connection.host}: model ${sha256.slice(0, 12)} already there, 0 bytes uploaded`);
     return { path, bytesMoved: 0 };
   }
   const partial = `${path}.partial-${process.pid}-${Date.now()}`;
-  await connection.run(`mkdir -p ${shellQuote(dir)}`);
   const started = Date.now();
   const bytes = await connection.upload(localPath, partial, 0o644);
   await connection.run(`mv -f ${shellQuote(partial)} ${shellQuote(path)}`);
