@@ -6,6 +6,7 @@ import { loadConfig, loadInventory } from '../config/load.js';
 import { ExitCode, UsageError, VharnessError } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { ProbedHost } from '../probe/probe.js';
+import { probeEsxiHosts } from '../report/esxi-facts.js';
 import { diffInventories } from '../report/inventory-diff.js';
 import { renderFindings, renderInventoryDiff, renderLabFacts } from '../report/inventory-diff-text.js';
 import { labDifferencesThatMatter, type LabRuleOptions, type LabSide } from '../report/lab-differences.js';
@@ -16,8 +17,9 @@ const usage = `usage: vharness inventory diff A.yaml B.yaml [--probe] [--config 
 What differs between two inventories: vCenter, template, VM network and guest, VM hosts and
 partitions, bare-metal hosts, SSH settings. Secrets show only as the env variable or file named.
   --probe        also reach every host of both labs (agent hello) and show their live facts side
-                 by side (CPU model, sockets, cores, VNNI/AMX, memory, node), with the differences
-                 that matter for the workloads (no VNNI, too few CPUs, different CPU models...)
+                 by side (CPU model, sockets, cores, VNNI/AMX, memory, node; ESXi version and
+                 hardware from vCenter), with the differences that matter for the workloads
+                 (no VNNI, too few CPUs, different CPU models...)
   --config FILE  the config you mean to run: its largest VM is checked against each host
   --json         print {differences, labs, findings} as JSON
 `;
@@ -58,10 +60,10 @@ export const command: Command = {
       const options = await ruleOptions(values.config);
       const probe = await loadProbe();
       const log = createLogger(values.json ? { progress: false } : {});
-      const [hostsA, hostsB] = await Promise.all([probe(a, log), probe(b, log)]);
+      const [hostsA, hostsB, esxiA, esxiB] = await Promise.all([probe(a, log), probe(b, log), probeEsxiHosts(a, log), probeEsxiHosts(b, log)]);
       labs = [
-        { name: `A:${a.name}`, hosts: hostsA },
-        { name: `B:${b.name}`, hosts: hostsB },
+        { name: `A:${a.name}`, hosts: hostsA, esxi: esxiA },
+        { name: `B:${b.name}`, hosts: hostsB, esxi: esxiB },
       ];
       findings = labDifferencesThatMatter(labs[0] as LabSide, labs[1] as LabSide, options);
     } else if (values.config !== undefined) {

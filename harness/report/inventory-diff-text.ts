@@ -21,8 +21,13 @@ export function renderInventoryDiff(nameA: string, nameB: string, diffs: Invento
 export function renderLabFacts(labs: LabSide[]): string {
   const table = new Table({ head: ['lab', 'host', 'roles', 'CPU model', 'sockets/cores/threads', 'NUMA', 'memory', 'CPU flags', 'ESXi', 'node', 'onnxruntime', 'status'], style: tableStyle });
   for (const lab of labs) {
-    const esxi = lab.esxiVersions && lab.esxiVersions.length > 0 ? lab.esxiVersions.join(', ') : '-';
+    const esxi = lab.esxi ?? { status: 'none' };
+    for (const h of esxi.status === 'ok' ? esxi.hosts : []) {
+      table.push([lab.name, h.name, 'ESXi host', h.cpuModel || '-', `${h.sockets}/${h.cores}/${h.threads}`, '-', formatGiB(h.memoryBytes), '-', `${h.esxi} (${h.build})`, '-', '-', 'ok']);
+    }
+    if (esxi.status === 'failed') table.push([lab.name, 'vCenter', 'ESXi hosts', '-', '-', '-', '-', '-', '-', '-', '-', `failed: ${esxi.error}`]);
     for (const h of lab.hosts) {
+      if (h.provider === 'vsphere' && h.status === 'skipped' && esxi.status !== 'none') continue; // the ESXi rows stand for it
       const s = h.sysinfo;
       table.push([
         lab.name,
@@ -33,7 +38,7 @@ export function renderLabFacts(labs: LabSide[]): string {
         s ? String(s.numaNodes) : '-',
         s ? formatGiB(s.memoryBytes) : '-',
         cpuFlagList(s?.flags),
-        esxi,
+        '-',
         s?.nodeVersion ?? '-',
         s?.onnxruntimeVersion ?? '-',
         h.status === 'ok' ? 'ok' : `${h.status}: ${h.error ?? ''}`,

@@ -3,13 +3,14 @@
 // compare hardware, not virtualization), different runtimes. Pure rules over probe results.
 import type { Finding } from '../providers/provider.js';
 import type { ProbedHost } from '../probe/probe.js';
+import type { LabEsxi } from './esxi-facts.js';
 
-/** One side of the comparison: an inventory's name and its probed hosts. */
+/** One side of the comparison: an inventory's name, its probed hosts and its ESXi hosts. */
 export interface LabSide {
   name: string;
   hosts: ProbedHost[];
-  /** ESXi versions of the lab's hypervisor hosts, when known. */
-  esxiVersions?: string[];
+  /** The ESXi hosts of a vSphere lab. @default { status: 'none' } */
+  esxi?: LabEsxi;
 }
 
 export interface LabRuleOptions {
@@ -44,8 +45,19 @@ function labRules(lab: LabSide, options: LabRuleOptions): Finding[] {
       findings.push({ level: 'warn', message: `${lab.name}: ${h.name} has ${(s.memoryBytes / 2 ** 30).toFixed(1)} GiB of memory, less than the largest VM (${options.largestVmMemoryGB} GB)` });
     }
   }
-  const vmModels = unique(ok(lab).filter((h) => h.roles.includes('vm')).map((h) => h.sysinfo?.cpuModel ?? ''));
-  const bmModels = unique(ok(lab).filter((h) => h.roles.includes('baremetal')).map((h) => h.sysinfo?.cpuModel ?? ''));
+  const esxi = lab.esxi ?? { status: 'none' };
+  if (esxi.status === 'failed') findings.push({ level: 'warn', message: `${lab.name}: ESXi host facts unknown (${esxi.error})` });
+  const esxiHosts = esxi.status === 'ok' ? esxi.hosts : [];
+  for (const h of esxiHosts) {
+    if (options.largestVmVcpus !== undefined && h.threads < options.largestVmVcpus) {
+      findings.push({ level: 'warn', message: `${lab.name}: ESXi host ${h.name} has ${h.threads} logical CPUs, fewer than the largest VM (${options.largestVmVcpus} vCPUs): that VM is overcommitted` });
+    }
+    if (options.largestVmMemoryGB !== undefined && h.memoryBytes < options.largestVmMemoryGB * 2 ** 30) {
+      findings.push({ level: 'warn', message: `${lab.name}: ESXi host ${h.name} has ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB of memory, less than the largest VM (${options.largestVmMemoryGB} GB)` });
+    }
+  }
+  const vmModels = unique([...esxiHosts.map((h) => h.cpuModel), ...ok(lab).filter((h) => h.roles.includes('vm')).map((h) => h.sysinfo?.cpuModel ?? '')]).sort();
+  const bmModels = unique(ok(lab).filter((h) => h.roles.includes('baremetal')).map((h) => h.sysinfo?.cpuModel ?? '')).sort();
   if (vmModels.length > 0 && bmModels.length > 0 && vmModels.join('|') !== bmModels.join('|')) {
     findings.push({ level: 'error', message: `${lab.name}: VM hosts (${vmModels.join(', ')}) and bare-metal hosts (${bmModels.join(', ')}) have different CPUs: VM vs bare-metal ratios measure the CPUs, not virtualization` });
   }
@@ -87,8 +99,9 @@ export function labDifferencesThatMatter(a: LabSide, b: LabSide, options: LabRul
   if (facts(hostsA, node) !== facts(hostsB, node)) {
     findings.push({ level: 'info', message: `different node major versions (${a.name}: ${facts(hostsA, node)}; ${b.name}: ${facts(hostsB, node)})` });
   }
-  const esxiA = unique(a.esxiVersions ?? []).sort().join(', ');
-  const esxiB = unique(b.esxiVersions ?? []).sort().join(', ');
+  const versions = (lab: LabSide) => (lab.esxi?.status === 'ok' ? unique(lab.esxi.hosts.map((h) => h.esxi)).sort().join(', ') : '');
+  const esxiA = versions(a);
+  const esxiB = versions(b);
   if (esxiA !== '' && esxiB !== '' && esxiA !== esxiB) {
     findings.push({ level: 'info', message: `different ESXi versions (${a.name}: ${esxiA}; ${b.name}: ${esxiB}): scheduler and vNUMA behaviour may differ` });
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { startTestVcenter, type TestVcenter } from '../harness/vsphere/vcsim-fixture.js';
 
 const exec = promisify(execFile);
 const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin', 'vharness.js');
@@ -80,5 +81,58 @@ describe('vharness inventory diff', { timeout: 60_000 }, () => {
     const bad = await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'missing.yaml')]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /missing\.yaml/);
+  });
+});
+
+describe('vharness inventory diff --probe on a vSphere lab', { timeout: 180_000 }, () => {
+  let tmp: string;
+  let vc: TestVcenter;
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'vh-invdiff-vc-'));
+    vc = await startTestVcenter({ user: 'vharness', password: 'sim-password' });
+    await writeFile(join(tmp, 'password'), 'sim-password', { mode: 0o600 });
+    await writeFile(
+      join(tmp, 'vsphere.yaml'),
+      `name: simlab
+vm:
+  provider: vsphere
+  url: ${vc.state.url}
+  user: vharness
+  password: { file: ${join(tmp, 'password')} }
+  ca: ${vc.state.certFile}
+  template: ${vc.state.template}
+  ipPool: { cidr: 127.0.0.0/8, addresses: [127.0.0.11] }
+  guest: { user: root }
+baremetal:
+  provider: local
+`,
+    );
+    await writeFile(join(tmp, 'local.yaml'), 'name: here\n');
+  });
+  after(async () => {
+    await vc?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('ESXi hosts read from vCenter stand beside the local machine; different CPUs are called out', async () => {
+    const r = await vharness(['inventory', 'diff', join(tmp, 'vsphere.yaml'), join(tmp, 'local.yaml'), '--probe', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /sim-password/, 'the password never shows');
+    const json = JSON.parse(r.stdout) as {
+      differences: { path: string; a?: string }[];
+      labs: { name: string; esxi: { status: string; hosts?: { name: string; esxi: string; cpuModel: string; threads: number }[] } }[];
+      findings: { level: string; message: string }[];
+    };
+    assert.equal(json.differences.find((d) => d.path === 'vm.vsphere.password')?.a, `file:${join(tmp, 'password')}`);
+    const esxi = json.labs[0]?.esxi;
+    assert.equal(esxi?.status, 'ok');
+    assert.equal(esxi?.hosts?.length, 4, 'the simulator has four ESXi hosts');
+    assert.ok(esxi?.hosts?.every((h) => h.esxi !== '' && h.threads > 0));
+    assert.equal(json.labs[1]?.esxi.status, 'none');
+    const cpu = esxi?.hosts?.[0]?.cpuModel ?? '';
+    assert.ok(json.findings.some((f) => f.level === 'error' && f.message.startsWith('A:simlab: VM hosts (') && f.message.includes(cpu)), JSON.stringify(json.findings));
+    const text = await vharness(['inventory', 'diff', join(tmp, 'vsphere.yaml'), join(tmp, 'local.yaml'), '--probe']);
+    assert.match(text.stdout, /ESXi host/);
+    assert.match(text.stdout, /What matters for the workloads:\nERROR: A:simlab: VM hosts/);
   });
 });

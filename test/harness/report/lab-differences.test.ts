@@ -81,3 +81,34 @@ describe('labDifferencesThatMatter', () => {
     assert.ok(m.includes('warn: no probed host in a: the labs cannot be compared'));
   });
 });
+
+describe('labDifferencesThatMatter with ESXi hosts', () => {
+  const esxiHost = (over: Partial<{ name: string; esxi: string; cpuModel: string; threads: number; memoryBytes: number }> = {}) => ({
+    name: 'esx1',
+    esxi: '7.0.0',
+    build: '15843807',
+    cpuModel: 'Intel(R) Xeon(R) Platinum 8260',
+    sockets: 2,
+    cores: 48,
+    threads: 96,
+    memoryBytes: 768 * 2 ** 30,
+    ...over,
+  });
+  const vsphereLab = (name: string, hosts: ReturnType<typeof esxiHost>[]): LabSide => ({ name, hosts: [host('bm1', ['baremetal'], sysinfo())], esxi: { status: 'ok', vcenter: 'VMware vCenter Server 7.0.0', hosts } });
+
+  test('the ESXi hosts count as the VM hosts: capacity, CPU model against bare metal, version', () => {
+    const a = vsphereLab('a', [esxiHost({ threads: 40, memoryBytes: 256 * 2 ** 30 })]);
+    const b = vsphereLab('b', [esxiHost({ esxi: '8.0.2', cpuModel: 'AMD EPYC 9654' })]);
+    const m = messages(a, b, { largestVmVcpus: 48, largestVmMemoryGB: 360 });
+    assert.ok(m.includes('warn: a: ESXi host esx1 has 40 logical CPUs, fewer than the largest VM (48 vCPUs): that VM is overcommitted'));
+    assert.ok(m.includes('warn: a: ESXi host esx1 has 256.0 GiB of memory, less than the largest VM (360 GB)'));
+    assert.ok(m.some((x) => x.startsWith('error: b: VM hosts (AMD EPYC 9654) and bare-metal hosts (Intel(R) Xeon(R) Platinum 8260)')));
+    assert.ok(!m.some((x) => x.startsWith('error: a:')), 'same CPU on ESXi and bare metal in lab a');
+    assert.ok(m.includes('info: different ESXi versions (a: 7.0.0; b: 8.0.2): scheduler and vNUMA behaviour may differ'));
+  });
+
+  test('vCenter unreachable is said, not fatal', () => {
+    const m = messages({ name: 'a', hosts: [host('bm1', ['baremetal'], sysinfo())], esxi: { status: 'failed', error: 'connect ECONNREFUSED 127.0.0.1:18443' } }, lab('b', [host('bm1', ['baremetal'], sysinfo())]));
+    assert.ok(m.includes('warn: a: ESXi host facts unknown (connect ECONNREFUSED 127.0.0.1:18443)'));
+  });
+});
