@@ -18,7 +18,7 @@ status  shows each guest and whether its sshd is up
 options:
   --guests N       number of guests, 1..${MAX_GUESTS} (default 3)
   --dir DIR        lab directory (default .cache/lab under the current directory)
-  --port PORT      SSH port of every guest (default: one free on all guest addresses)
+  --port PORT      SSH port of every guest (default 2222 when free, else a free one)
   --no-node LIST   guests (1-based, comma-separated) with no node on PATH; they get the
                    bundled node runtime on deploy
   --vcenter        also start the vCenter simulator (harness/lab/vcsim.ts)

@@ -20,12 +20,23 @@ export interface LabUpOptions {
   dir: string;
   /** Number of sshd guests. @default 3 */
   guests: number;
-  /** SSH port of every guest; undefined: one free on all guest addresses. */
+  /** SSH port of every guest; undefined: 2222 when free on every guest address, else a free one. */
   port?: number;
   /** 1-based guest numbers that get no node on PATH (they need the bundled runtime). @default [] */
   withoutNode: number[];
   /** Also start the vCenter simulator (harness/lab/vcsim.ts). @default false */
   vcenter?: boolean;
+}
+
+/** The guests' port when free (inventories/sim.yaml names it). */
+export const PREFERRED_PORT = 2222;
+
+async function preferredPort(addresses: string[], log: Logger): Promise<number> {
+  const free = await Promise.all(addresses.map((a) => portFree(a, PREFERRED_PORT)));
+  if (free.every(Boolean)) return PREFERRED_PORT;
+  const port = await findFreePort(addresses);
+  log.warn(`lab: port ${PREFERRED_PORT} is busy on a guest address; using ${port} (inventories/sim.yaml expects ${PREFERRED_PORT}; use the inventory lab up writes)`);
+  return port;
 }
 
 /** The default lab directory. */
@@ -64,7 +75,7 @@ export async function labUp(options: LabUpOptions, log: Logger): Promise<LabStat
   const existing = await readLabState(dir);
   if (existing) throw new VharnessError(`a lab is already up in ${dir}`, ExitCode.failure, { hint: `run 'vharness lab down --dir ${dir}' first` });
   const addresses = Array.from({ length: options.guests }, (_, i) => guestAddress(i));
-  const port = options.port ?? (await findFreePort(addresses));
+  const port = options.port ?? (await preferredPort(addresses, log));
   if (options.port !== undefined) {
     for (const address of addresses) {
       if (!(await portFree(address, port))) throw new VharnessError(`port ${port} is already in use on ${address}`, ExitCode.failure, { hint: 'choose another --port or leave it out' });

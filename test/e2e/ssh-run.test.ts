@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stopGuest } from '../../harness/lab/guests.js';
-import { labDown, labRestartGuest, labUp } from '../../harness/lab/lab.js';
+import { findFreePort } from '../../harness/lab/free-port.js';
+import { guestAddress, labDown, labRestartGuest, labUp } from '../../harness/lab/lab.js';
 import type { LabState } from '../../harness/lab/state.js';
 import type { RunSummary } from '../../harness/results/types.js';
 import { recordingLogger } from '../lab/ssh-lab-fixture.js';
@@ -69,7 +70,8 @@ describe('vharness run over SSH against three sshd guests', () => {
   let lab: LabState;
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'vharness-ssh-e2e-'));
-    lab = await labUp({ dir: join(tmp, 'lab'), guests: 3, withoutNode: [] }, recordingLogger());
+    const port = await findFreePort([0, 1, 2].map(guestAddress));
+    lab = await labUp({ dir: join(tmp, 'lab'), guests: 3, withoutNode: [], port }, recordingLogger());
   });
   after(async () => {
     if (lab) await labDown(lab.dir, recordingLogger());

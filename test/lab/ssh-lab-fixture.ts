@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labDown, labUp } from '../../harness/lab/lab.js';
+import { findFreePort } from '../../harness/lab/free-port.js';
+import { guestAddress, labDown, labUp } from '../../harness/lab/lab.js';
 import type { LabGuest, LabState } from '../../harness/lab/state.js';
 import type { Logger } from '../../harness/log.js';
 import type { SshConnectOptions, SshEndpoint } from '../../harness/transport/ssh-connect.js';
@@ -34,7 +35,9 @@ export interface TestLab {
 export async function startTestLab(guests: number, withoutNode: number[] = []): Promise<TestLab> {
   const root = await mkdtemp(join(tmpdir(), 'vharness-lab-'));
   const dir = join(root, 'lab');
-  const state = await labUp({ dir, guests, withoutNode }, recordingLogger());
+  // A free port rather than the lab's preferred 2222, which a user's own lab may hold.
+  const port = await findFreePort(Array.from({ length: guests }, (_, i) => guestAddress(i)));
+  const state = await labUp({ dir, guests, withoutNode, port }, recordingLogger());
   let stopped = false;
   return {
     state,
