@@ -5,7 +5,8 @@ import type { SysInfo } from '../../agent/protocol.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
 
-export type ProviderKind = 'local' | 'baremetal' | 'vsphere';
+/** `baremetal`: SSH hosts running baselines; `ssh`: pre-existing VMs reached over SSH. */
+export type ProviderKind = 'local' | 'baremetal' | 'vsphere' | 'ssh';
 
 /** What a cell needs: the VMs of one configuration row, or N instances on a bare-metal host. */
 export type TargetRequest =

@@ -8,7 +8,7 @@ import type { AgentBundleOptions } from '../deploy/agent-bundle.js';
 import { RemoteHost, remoteHostSpec } from '../deploy/remote-host.js';
 import type { Logger } from '../log.js';
 import { SshPool } from '../transport/ssh-pool.js';
-import type { Finding, HostFacts, Provider, ProviderContext, Target, TargetRequest } from './provider.js';
+import type { Finding, HostFacts, Provider, ProviderContext, ProviderKind, Target, TargetRequest } from './provider.js';
 
 export interface SshProviderOptions {
   /** Which target kind this provider serves. */
@@ -40,7 +40,7 @@ export function sshTarget(host: RemoteHost, slot: { name: string; vcpus: number;
 }
 
 class SshProvider implements Provider {
-  readonly kind = 'baremetal' as const;
+  readonly kind: ProviderKind;
   private readonly options: SshProviderOptions;
   private readonly pool: SshPool;
   private readonly ownsPool: boolean;
@@ -50,6 +50,7 @@ class SshProvider implements Provider {
   constructor(options: SshProviderOptions) {
     if (options.hosts.length === 0) throw new TypeError('Expected the ssh provider to get at least one host');
     this.options = options;
+    this.kind = options.role === 'baremetal' ? 'baremetal' : 'ssh';
     this.ownsPool = options.pool === undefined;
     this.pool = options.pool ?? new SshPool(options.ssh, options.log);
   }
