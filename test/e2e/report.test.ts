@@ -27,7 +27,7 @@ interface ChartCheck {
   svgText: string;
 }
 
-describe('report.html in headless Chromium', { timeout: 120_000 }, () => {
+describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
   let tmp: string;
   let profile: string;
   let context: BrowserContext;
@@ -108,6 +108,28 @@ describe('report.html in headless Chromium', { timeout: 120_000 }, () => {
     await page.screenshot({ path: join(tmp, 'full.png'), fullPage: true });
     await page.close();
     assert.deepEqual(foreign, [], 'no request other than the report itself');
+  });
+
+  test('a real run of configs/ci.yaml (latency and scaling only): its report.html charts what it measured', async () => {
+    const results = join(tmp, 'results');
+    const r = await run(process.execPath, [bin, 'run', join(root, 'configs', 'ci.yaml'), '--only', 'latency,scaling', '--precision', 'int8', '--results-dir', results, '--json'], { maxBuffer: 64 * 2 ** 20 }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    const summary = JSON.parse(r.stdout) as { run_id: string; cells: { workload: string; status: string }[] };
+    const dir = join(results, summary.run_id);
+    const { page, charts, bodyText, foreign } = await openReport(join(dir, 'report.html'));
+    const completed = (w: string) => summary.cells.filter((c) => c.workload === w && c.status === 'completed').length;
+    assert.ok(completed('latency') > 0, r.stderr);
+    assert.deepEqual(
+      charts.map((c) => [c.workload, c.points]),
+      [['latency', completed('latency')], ['scaling', completed('scaling')]].filter(([, n]) => Number(n) > 0),
+    );
+    for (const chart of charts) assert.equal(chart.kind === 'bar' ? chart.bars : chart.symbols, chart.points, chart.workload);
+    assert.match(bodyText, /Not in this run \(no throughput cells\)/);
+    assert.match(bodyText, /Not in this run \(no multistream cells\)/);
+    assert.match(bodyText, new RegExp(`vharness report: ${summary.run_id}`));
+    await page.close();
+    assert.deepEqual(foreign, []);
   });
 
   test('a partial run: missing workload, failed and invalid cells are shown, charts keep the rest', async () => {
