@@ -4,6 +4,7 @@
 // leave no owned VM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { parse, stringify } from 'yaml';
 import { labDown, labUp } from '../../harness/lab/lab.js';
 import type { LabState } from '../../harness/lab/state.js';
 import { startVcenterSim, stopVcenterSim, type VcenterSimState } from '../../harness/lab/vcsim.js';
-import type { RunSummary } from '../../harness/results/types.js';
+import type { RunManifest, RunSummary } from '../../harness/results/types.js';
+import { VimClient } from '../../harness/vsphere/client.js';
+import { listVms } from '../../harness/vsphere/vm-inventory.js';
 import { recordingLogger } from '../lab/ssh-lab-fixture.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,10 +40,14 @@ function vharness(args: string[], cwd: string): Promise<Run> {
   });
 }
 
-async function summaryOf(run: Run): Promise<RunSummary> {
+function resultsDir(run: Run): string {
   const dir = /^results: (.+)$/m.exec(run.stdout)?.[1];
   assert.ok(dir, `stdout names the results directory:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+  return dir;
+}
+
+async function summaryOf(run: Run): Promise<RunSummary> {
+  return JSON.parse(await readFile(join(resultsDir(run), 'summary.json'), 'utf8')) as RunSummary;
 }
 
 interface ListedVm {
@@ -103,6 +110,15 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
       }
     }
     for (const name of ['vh-1-1', 'vh-2-1', 'vh-2-2', 'vh-3-1']) assert.match(run.stderr, new RegExp(`cloning ${name} `), `${name} was cloned`);
+    // The manifest carries the ESXi hosts' facts next to the agents' sysinfo.
+    const manifest = JSON.parse(await readFile(join(resultsDir(run), 'manifest.json'), 'utf8')) as RunManifest;
+    const esxi = manifest.hosts.filter((h) => h.kind === 'vsphere' && h.hypervisor !== undefined);
+    assert.ok(esxi.length >= 1, JSON.stringify(manifest.hosts.map((h) => h.name)));
+    for (const h of esxi) {
+      assert.match(h.name, /^DC0_C0_H\d$/);
+      assert.equal(h.hypervisor?.esxi, '6.5.0');
+      assert.equal(typeof h.hypervisor?.cpuModel, 'string');
+    }
 
     const list = await vharness(['vms', 'list', '-i', inventory, '--run', firstRun.run_id, '--json'], tmp);
     assert.equal(list.code, 0, list.stderr);
@@ -130,4 +146,36 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     const none = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--all-owned', '--json'], tmp)).stdout) as ListedVm[];
     assert.deepEqual(none, []);
   });
+
+  it('Ctrl-C during provisioning leaves every created VM listed, and destroy removes them', async () => {
+    const child = spawn(process.execPath, [bin, 'run', join(root, 'configs/ci.yaml'), '-i', inventory, '--only', 'throughput', '--precision', 'fp32', '--no-report'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let signalled = false;
+    child.stdout.resume();
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!signalled && /cloning vh-2-\d/.test(stderr)) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.ok(signalled, stderr);
+    assert.equal(code, 130, stderr);
+    const client = vcenterClient();
+    await client.connect();
+    const existing = (await listVms(client)).filter((v) => /^vh-\d/.test(v.name)).map((v) => v.name);
+    await client.close();
+    assert.ok(existing.length >= 1, 'the interrupted clone exists');
+    const listed = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--all-owned', '--json'], tmp)).stdout) as ListedVm[];
+    for (const name of existing) assert.ok(listed.some((v) => v.name === name && v.exists), `${name} is listed`);
+    const destroy = await vharness(['vms', 'destroy', '-i', inventory, '--all-owned'], tmp);
+    assert.equal(destroy.code, 0, destroy.stderr);
+    const after = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--all-owned', '--json'], tmp)).stdout) as ListedVm[];
+    assert.deepEqual(after, []);
+  });
+
+  function vcenterClient(): VimClient {
+    return new VimClient({ url: vcenter.url, user: vcenter.user ?? 'vharness', password: readFileSync(vcenter.passwordFile ?? '', 'utf8').trim(), trust: { kind: 'ca', pem: readFileSync(vcenter.certFile, 'utf8'), file: vcenter.certFile }, log: recordingLogger() });
+  }
 });
