@@ -151,6 +151,21 @@ export class VsphereProvider implements Provider {
     } catch (error) {
       return [{ level: 'error', message: `vSphere: ${error instanceof Error ? error.message : String(error)}` }];
     }
+    try {
+      return await this.preflightWith(session, vmRequests);
+    } finally {
+      // `plan` ends without shutdown(): do not leave a session open on vCenter.
+      if (this.active.size === 0) await this.closeSession();
+    }
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (session && !this.options.client) await (await session.catch(() => undefined))?.client.close();
+  }
+
+  private async preflightWith(session: { client: VimClient; placement: ResolvedPlacement }, vmRequests: Extract<TargetRequest, { target: 'vm' }>[]): Promise<Finding[]> {
     const { client, placement } = session;
     const findings: Finding[] = [{ level: 'info', message: `vSphere: ${client.service.about.fullName}; template found; placement resolved (folder ${placement.folderPath})` }];
     const hosts = hostsInScope(await listHosts(client, placement.datacenter), placement);
@@ -228,7 +243,12 @@ export class VsphereProvider implements Provider {
       const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
       const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
       this.active.set(p.name, active);
-      targets.push(this.target(active, req, client));
+      const target = this.target(active, req, client);
+      // Without an afterCell() call from the controller, a move still shows at the next cell.
+      if (previous?.host && info.host && !previous.host.equals(info.host)) {
+        target.notes.push(`VM ${p.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
+      }
+      targets.push(target);
     }
     if (this.options.deploy ?? true) {
       await Promise.all(ready.map(({ p }) => this.active.get(p.name)?.remote?.deploy()));
@@ -316,7 +336,7 @@ export class VsphereProvider implements Provider {
         ctx.log.info(`vsphere: keeping ${this.active.size} VM(s) for reuse (teardown: ${policy}${policy === 'on-success' ? `, run ${outcome}` : ''}); vharness vms destroy --run ${ctx.runId} removes them`);
       }
     } finally {
-      if (this.session && !this.options.client) await (await this.session.catch(() => undefined))?.client.close();
+      await this.closeSession();
     }
   }
 }
