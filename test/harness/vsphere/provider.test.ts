@@ -149,6 +149,13 @@ describe('vSphere provider on the simulator', () => {
     await runTask(observer, 'RelocateVM_Task', ref, { spec: { host: other.obj } });
     await moved.afterCell();
     assert.deepEqual(moved.notes, [`VM ${moved.name} moved from ${moved.host} to ${String(other.props.name)} during the cell`]);
+    // A move between cells shows on the next acquire of that VM.
+    const back = (await listObjects(observer, 'HostSystem', ['name'])).find((h) => h.props.name === moved.host);
+    assert.ok(back);
+    await runTask(observer, 'RelocateVM_Task', ref, { spec: { host: back.obj } });
+    const again = await two.acquire(vm('r', 2, 2, 2), ctx('run-b', log));
+    const same = again.find((t) => t.name === moved.name);
+    assert.deepEqual(same?.notes, [`VM ${moved.name} moved from ${String(other.props.name)} to ${moved.host} since its previous cell`]);
     await two.shutdown('success', { runId: 'run-b', log: recordingLogger() });
 
     // What `vms destroy --run run-b` does.
