@@ -3,7 +3,7 @@
 // hashed entries), a wrong user key with a clear message, retries on a dead port, exec/SFTP.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFile, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, readlink, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ExitCode, SshError } from '../../../harness/errors.js';
@@ -14,7 +14,7 @@ import { recordingLogger, startTestLab, type TestLab } from '../../lab/ssh-lab-f
 
 let lab: TestLab;
 before(async () => {
-  lab = await startTestLab(2);
+  lab = await startTestLab(3);
 });
 after(async () => {
   await lab?.stop();
@@ -106,6 +106,27 @@ test('a port nobody listens on is retried with logged backoff, then fails', asyn
     log.lines.filter((l) => l.includes('retrying')),
     ['warn: guest-1: connect attempt 1/2 failed (ECONNREFUSED); retrying in 0.5 s'],
   );
+});
+
+test('an upload ends with an error, not a hang, when the guest dies mid-transfer', async () => {
+  const guest = lab.guest(2);
+  const connection = await connectSsh(lab.endpoint(guest), lab.connectOptions(), recordingLogger());
+  const big = join(lab.dir, 'sparse.bin');
+  await writeFile(big, '');
+  await truncate(big, 8 * 1024 ** 3); // sparse: no local disk used; far too big to finish first
+  const remote = join(guest.remoteDir, 'sparse.bin');
+  const outcome = connection.upload(big, remote).then(
+    () => 'finished',
+    (e: unknown) => e,
+  );
+  // guests share this filesystem: wait until bytes land, then kill the guest
+  while (((await stat(remote).catch(() => undefined))?.size ?? 0) === 0) await new Promise((r) => setTimeout(r, 10));
+  const { stopGuest } = await import('../../../harness/lab/guests.js');
+  await stopGuest(guest);
+  const error = await outcome;
+  assert.ok(error instanceof SshError, `rejected with SshError, got ${String(error)}`);
+  assert.match(error.message, /upload of .*sparse\.bin/);
+  await rm(remote, { force: true });
 });
 
 /** Host pids of every process in the guest's PID namespace. */
