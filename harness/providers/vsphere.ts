@@ -6,7 +6,7 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Inventory, SshSettings, VsphereSettings } from '../config/types.js';
-import { VsphereError } from '../errors.js';
+import { UsageError, VsphereError } from '../errors.js';
 import type { AgentBundleOptions } from '../deploy/agent-bundle.js';
 import { RemoteHost } from '../deploy/remote-host.js';
 import type { Logger } from '../log.js';
@@ -58,6 +58,17 @@ interface ActiveVm {
 /** The default lease file of an inventory. */
 export function leaseFilePath(inventory: Pick<Inventory, 'resultsDir'>): string {
   return join(inventory.resultsDir, 'vsphere-leases.json');
+}
+
+const TEARDOWN_POLICIES = ['never', 'on-success', 'always'] as const;
+
+/** The inventory with `run --teardown VALUE` applied (undefined: the inventory's own policy). */
+export function applyTeardownFlag(inventory: Inventory, value: string | undefined): Inventory {
+  if (value === undefined) return inventory;
+  const policy = TEARDOWN_POLICIES.find((p) => p === value);
+  if (!policy) throw new UsageError(`Expected --teardown to be one of ${TEARDOWN_POLICIES.join(', ')}, got '${value}'`);
+  if (inventory.vm.provider !== 'vsphere') return inventory;
+  return { ...inventory, vm: { provider: 'vsphere', vsphere: { ...inventory.vm.vsphere, teardown: policy } } };
 }
 
 /** `user@host` with characters an annotation field and a VM name can carry. */

@@ -96,6 +96,7 @@ describe('vim25 client against the simulator', () => {
     assert.equal(client.callCount('Login'), before + 1);
     assert.ok(log.lines.some((l) => l.includes('RetrievePropertiesEx') && l.includes('logging in again')));
     assert.ok(log.lines.some((l) => l.includes('FindByInventoryPath') && l.includes('logging in again')));
+    assert.ok(log.lines.every((l) => !l.includes(vc.password)), 'the password is never logged');
   });
 });
 
