@@ -141,7 +141,15 @@ export class SshConnection {
     this.sftpSession ??= this.race(
       'opening SFTP',
       new Promise<SFTPWrapper>((resolve, reject) => {
-        this.client.sftp((error, sftp) => (error ? reject(new SshError(this.host, `cannot open SFTP: ${error.message}`, { cause: error })) : resolve(sftp)));
+        this.client.sftp((error, sftp) => {
+          if (error) {
+            reject(new SshError(this.host, `cannot open SFTP: ${error.message}`, { cause: error }));
+            return;
+          }
+          // A closed SFTP channel is not reused: the next transfer opens a new one.
+          sftp.once('close', () => (this.sftpSession = undefined));
+          resolve(sftp);
+        });
       }),
       30_000,
     );
