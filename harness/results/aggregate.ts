@@ -125,7 +125,7 @@ export function aggregateCell(input: AggregateInput): Aggregate {
     window_s: windowMs === null ? null : round(windowMs / 1000, 4),
     per_instance: perInstance,
   };
-  if (failed.length > 0) result.error = failed.map((i) => `${i.name}: ${i.error ?? i.status}`).join('; ');
+  if (failed.length > 0) result.error = failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ');
   else if (window === null) result.error = 'instances never ran at the same time (no all-active window)';
   return result;
 }

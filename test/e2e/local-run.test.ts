@@ -148,6 +148,38 @@ describe('vharness run configs/ci.yaml on this machine', () => {
   });
 });
 
+describe('a cell whose VM is too small for its agent', () => {
+  const writable = existsSync(`/sys/fs/cgroup/memory/memory.limit_in_bytes`) && process.getuid?.() === 0;
+  it('fails with the reason while the other cell completes; exit 8', { skip: !writable && 'cgroup v1 memory not writable here' }, async () => {
+    const config = join(tmp, 'small-vm.yaml');
+    writeFileSync(
+      config,
+      [
+        'name: small-vm',
+        'model: { arch: tiny }',
+        'precisions: [fp32]',
+        'baremetal: false',
+        'startLeadMs: 200',
+        'measure: { warmup: 1, steps: 5 }',
+        'configurations:',
+        '  - { id: small, vms: 1, vcpus: 1, memoryGB: 0.02 }',
+        '  - { id: ok, vms: 1, vcpus: 1, memoryGB: 1 }',
+        'workloads:',
+        '  - { kind: throughput, configuration: small, batch: 1 }',
+        '  - { kind: throughput, configuration: ok, batch: 1 }',
+      ].join('\n'),
+    );
+    const run = await vharness(['run', config, '--results-dir', join(tmp, 'small'), '--no-report']);
+    assert.equal(run.code, 8, run.stderr);
+    const summary = readJson<RunSummary>(join(resultsDir(run), 'summary.json'));
+    const [small, ok] = summary.cells;
+    assert.equal(small?.status, 'failed');
+    assert.match(small?.error ?? '', /vm-csmall-1: .*(killed by SIGKILL|exited)/);
+    assert.equal(ok?.status, 'completed');
+    assert.match(run.stderr, /1 of 2 cells did not complete; rerun them with --resume/);
+  });
+});
+
 describe('an interrupted run', () => {
   it('stops on SIGINT with exit 130, keeps what it stored, and --resume completes it', async () => {
     let signalled = false;
