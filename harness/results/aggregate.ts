@@ -122,7 +122,7 @@ export function aggregateCell(input: AggregateInput): Aggregate {
     // The slowest instance's first inference: what a user of the cell waits for.
     first_inference_ms: firsts.length > 0 ? round(Math.max(...firsts)) : null,
     start_skew_ms: skew === null ? null : round(skew),
-    window_s: windowMs === null ? null : round(windowMs / 1000, 4),
+    window_s: windowMs === null ? null : round(windowMs / 1000, 6),
     per_instance: perInstance,
   };
   if (failed.length > 0) result.error = failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ');
