@@ -7,11 +7,12 @@ import { loadConfig, loadInventory } from '../config/load.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { expandCells } from '../plan/expand.js';
+import { applyTeardownFlag } from '../providers/vsphere.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { renderTables } from '../report/tables.js';
 import { runMatrix } from '../run/run-matrix.js';
 
-const usage = `usage: vharness run CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--resume RUN] [--results-dir DIR] [--no-report] [--json]
+const usage = `usage: vharness run CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--resume RUN] [--results-dir DIR] [--teardown POLICY] [--no-report] [--json]
 
 Runs every cell of CONFIG (workload x configuration x precision x target) and stores
 results/<run-id>/ (manifest.json, cells/*.json with raw samples, summary.json, summary.csv,
@@ -21,6 +22,7 @@ report.html), then prints the tables and the results path.
   --precision P          fp32 or int8 (comma-separated)
   --resume RUN           rerun only the missing or failed cells of RUN (an id or a path)
   --results-dir DIR      where run directories go (default: the inventory's resultsDir, ./results)
+  --teardown POLICY      vSphere VMs created by the run: never, on-success, always (default: the inventory's)
   --no-report            do not write report.html
   --json                 print summary.json on stdout instead of the tables
 Exit codes: 0 all cells completed, 8 some cells failed, 3 bad config, 130/143 interrupted.
@@ -43,6 +45,7 @@ export const command: Command = {
         precision: { type: 'string' },
         resume: { type: 'string' },
         'results-dir': { type: 'string' },
+        teardown: { type: 'string' },
         'no-report': { type: 'boolean' },
         json: { type: 'boolean' },
       },
@@ -51,7 +54,7 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: usage.split('\n')[0] });
     const selection = selectionFromFlags(values.only, values.precision);
     const config = await loadConfig(positionals[0] as string);
-    const inventory = await loadInventory(values.inventory);
+    const inventory = applyTeardownFlag(await loadInventory(values.inventory), values.teardown);
     const cells = expandCells(config, selection);
     if (cells.length === 0) throw new UsageError('Nothing to run: the selection (--only / --precision) matches no cell of the config');
 
