@@ -1,16 +1,103 @@
-// Placeholder: replaced by the int8 quantizer in the next commit.
+// Quantizing a model file to int8 end to end: read, plan, calibrate (synthetic images or a
+// folder of JPEG/PNG images), rewrite as QDQ, measure agreement with the fp32 model, then store
+// in the cache under a key or write to a chosen path.
+import { resolve as resolvePath } from 'node:path';
 import { ModelError } from '../../harness/errors.js';
-import type { ModelInfo, QuantizedModelInfo } from './types.js';
+import { encodeModel, readModelFile, sha256Hex } from './onnx-file.js';
+import { planQuantization, quantizeQdq } from './quantize.js';
+import { calibrate, type CalibrationMethod } from './calibrate.js';
+import { syntheticImages } from './synthetic-images.js';
+import { loadImageFolder } from './calibration-images.js';
+import { agreementRate, topClasses } from './top-classes.js';
+import { graphStats } from './graph-stats.js';
+import { storeModel, writeAtomic } from './model-cache.js';
+import type { Agreement, ModelInfo, QuantizedModelInfo } from './types.js';
 
+/** Bumped whenever the quantizer's output for the same input changes; part of cache keys. */
 export const QUANTIZER_VERSION = 1;
 
+/** Default number of synthetic calibration images. */
+export const DEFAULT_CALIBRATION_IMAGES = 16;
+/** Images of the fp32/int8 agreement check. */
+export const AGREEMENT_IMAGES = 100;
+
 export interface QuantizeToInt8Options {
-  key: string;
+  /** Cache key to store the result under; ignored when `outPath` is set. */
+  key?: string;
+  /** Write here instead of the cache. */
+  outPath?: string;
+  /** Seed of the synthetic calibration and agreement images. */
   seed: number;
+  /** Names the model in messages. */
   label: string;
+  /** @default 'minmax' */
+  method?: CalibrationMethod;
+  /** A folder of JPEG/PNG images for calibration (searched recursively); else synthetic images. */
+  calibrationDir?: string;
+  /** Number of calibration images (synthetic, or the first ones of the folder). @default 16 */
+  calibrationImages?: number;
+  /** Measure top-1 agreement with the fp32 model. @default true */
+  agreement?: boolean;
   log?: (message: string) => void;
 }
 
-export async function quantizeToInt8(_fp32: ModelInfo, _options: QuantizeToInt8Options): Promise<QuantizedModelInfo> {
-  throw new ModelError('int8 quantization is not built yet');
+/** Seeds of calibration and evaluation images, apart from the builder's probe images. */
+export function calibrationSeed(seed: number): number {
+  return (seed ^ 0x63616c69) >>> 0;
 }
+export function evaluationSeed(seed: number): number {
+  return (seed ^ 0x6576616c) >>> 0;
+}
+
+export async function quantizeToInt8(fp32: ModelInfo, options: QuantizeToInt8Options): Promise<QuantizedModelInfo> {
+  const log = options.log ?? (() => {});
+  const file = await readModelFile(fp32.path);
+  const plan = planQuantization(file.model, options.label);
+  const count = options.calibrationImages ?? DEFAULT_CALIBRATION_IMAGES;
+  const images = options.calibrationDir
+    ? await loadImageFolder(options.calibrationDir, fp32.inputShape, count)
+    : { data: syntheticImages(count, calibrationSeed(options.seed), fp32.inputShape), count };
+  log(`${options.label}: calibrating ${plan.tensors.length} tensors on ${images.count} images (${options.method ?? 'minmax'})`);
+  const ranges = await calibrate(file.model, options.label, plan.tensors, images.data, images.count, { method: options.method ?? 'minmax', log });
+  const result = quantizeQdq(file.model, ranges, options.label);
+  const bytes = encodeModel(result.model);
+  const stats = graphStats(result.model, options.label);
+  const base = {
+    arch: fp32.arch,
+    precision: 'int8' as const,
+    seed: fp32.seed,
+    params: stats.params,
+    macsPerImage: stats.macsPerImage,
+    inputName: stats.inputName,
+    inputShape: stats.inputShape,
+    classes: stats.classes,
+    unsupportedOps: result.unsupportedOps,
+    agreement: null as Agreement | null,
+  };
+  let info: QuantizedModelInfo;
+  if (options.outPath) {
+    const path = resolvePath(options.outPath);
+    await writeAtomic(path, bytes);
+    info = { ...base, path, sha256: sha256Hex(bytes), bytes: bytes.length };
+  } else {
+    if (!options.key) throw new ModelError(`${options.label}: quantized model needs a cache key or an output path`);
+    // Store first without agreement so the file exists for the check; then record the agreement.
+    info = await storeModel<QuantizedModelInfo>(options.key, bytes, base);
+  }
+  if (options.agreement ?? true) {
+    log(`${options.label}: top-1 agreement with fp32 on ${AGREEMENT_IMAGES} synthetic images`);
+    const agreement = await measureAgreement(fp32.path, info.path, fp32.inputShape, evaluationSeed(options.seed));
+    info = { ...info, agreement };
+    if (!options.outPath && options.key) info = await storeModel<QuantizedModelInfo>(options.key, bytes, { ...base, agreement });
+  }
+  return info;
+}
+
+/** Top-1 agreement of two models on `count` synthetic images, and fp32's distinct top-1 classes. */
+export async function measureAgreement(referencePath: string, candidatePath: string, shape: number[], seed: number, count = AGREEMENT_IMAGES): Promise<Agreement> {
+  const images = syntheticImages(count, seed, shape);
+  const reference = await topClasses(referencePath, images, count, shape);
+  const candidate = await topClasses(candidatePath, images, count, shape);
+  return { images: count, top1: agreementRate(reference, candidate), distinctClasses: new Set(reference).size };
+}
+

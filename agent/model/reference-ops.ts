@@ -30,18 +30,21 @@ export function fromNchw(values: Float32Array, n: number, c: number, h: number, 
   return out;
 }
 
-/** Convolution without bias; `weight` is [outC, inC, k, k]; zero padding. */
-export function conv2d(x: FeatureMaps, weight: Float32Array, outC: number, k: number, stride: number, pad: number): FeatureMaps {
+/**
+ * Convolution without bias; `weight` is [outC, inC, k, k]. `wrap` pads by wrapping around
+ * (periodic maps), which gives the statistics of a map's interior even for small maps.
+ */
+export function conv2d(x: FeatureMaps, weight: Float32Array, outC: number, k: number, stride: number, pad: number, wrap = false): FeatureMaps {
   const oh = Math.floor((x.h + 2 * pad - k) / stride) + 1;
   const ow = Math.floor((x.w + 2 * pad - k) / stride) + 1;
   const out = featureMaps(x.n, outC, oh, ow);
-  const cols = k === 1 && stride === 1 && pad === 0 ? x.data : im2col(x, k, stride, pad, oh, ow);
+  const cols = k === 1 && stride === 1 && pad === 0 ? x.data : im2col(x, k, stride, pad, oh, ow, wrap);
   matmulAccumulate(weight, outC, x.c * k * k, cols, x.n * oh * ow, out.data);
   return out;
 }
 
-/** Rows (inC, ky, kx) of the input values each output position sees; zero outside. */
-function im2col(x: FeatureMaps, k: number, stride: number, pad: number, oh: number, ow: number): Float64Array {
+/** Rows (inC, ky, kx) of the input values each output position sees; zero (or wrapped) outside. */
+function im2col(x: FeatureMaps, k: number, stride: number, pad: number, oh: number, ow: number, wrap: boolean): Float64Array {
   const positions = x.n * oh * ow;
   const cols = new Float64Array(x.c * k * k * positions);
   const inChan = x.n * x.h * x.w;
@@ -49,6 +52,17 @@ function im2col(x: FeatureMaps, k: number, stride: number, pad: number, oh: numb
     for (let ky = 0; ky < k; ky++) {
       for (let kx = 0; kx < k; kx++) {
         const rowBase = ((i * k + ky) * k + kx) * positions;
+        if (wrap) {
+          for (let img = 0; img < x.n; img++) {
+            const inBase = i * inChan + img * x.h * x.w;
+            for (let oy = 0; oy < oh; oy++) {
+              const iy = (((oy * stride + ky - pad) % x.h) + x.h) % x.h;
+              const dst = rowBase + (img * oh + oy) * ow;
+              for (let ox = 0; ox < ow; ox++) cols[dst + ox] = x.data[inBase + iy * x.w + ((((ox * stride + kx - pad) % x.w) + x.w) % x.w)]!;
+            }
+          }
+          continue;
+        }
         const oxStart = Math.max(0, Math.ceil((pad - kx) / stride));
         const oxEnd = Math.min(ow, Math.floor((x.w - 1 + pad - kx) / stride) + 1);
         for (let img = 0; img < x.n; img++) {

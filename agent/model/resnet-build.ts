@@ -1,9 +1,12 @@
 // Builds a synthetic ResNet (v1.5 bottlenecks, BatchNorm folded into Conv) as ONNX bytes.
-// Weights are He-uniform from the seeded PRNG; each conv's folded-BatchNorm scale and shift are
-// then set from statistics of a few probe images pushed through the net in plain JS (what BN
-// does with batch statistics), so activations stay near unit scale through all 50 layers and
-// logits stay in a realistic range instead of exploding. The head standardizes the pooled
-// features, so the top-1 class depends on the image rather than being one class for all.
+// Weights come from the seeded PRNG: 1x1 convs He-uniform; spatial convs smooth (a random weight
+// times a tent blur, plus a little white noise), which keeps the net well-conditioned: pixel noise
+// and quantization noise are damped instead of amplified through 50 layers. Each conv's folded
+// BatchNorm scale and shift are set from statistics of probe images (crops of full-size synthetic
+// images) pushed through the net in plain JS, as BN does with batch statistics, so activations stay
+// near unit scale and logits in a realistic range instead of exploding. Residual branches end with
+// a small gain, as trained ResNets do. The head standardizes the pooled features and removes their
+// mean direction, so the top-1 class depends on the image rather than being one class for all.
 // Everything is double arithmetic in a fixed order, then rounded to float32: same seed, same bytes.
 import { Prng } from './prng.js';
 import { syntheticImages } from './synthetic-images.js';
@@ -24,10 +27,12 @@ import {
 } from './reference-ops.js';
 
 /** Bumped whenever the bytes a seed produces change; part of the cache key. */
-export const BUILDER_VERSION = 1;
+export const BUILDER_VERSION = 2;
 
 /** Folded-BN gain of the last conv of a residual branch (trained nets keep these small). */
-const RESIDUAL_GAIN = 0.5;
+const RESIDUAL_GAIN = 0.15;
+/** White-noise share of the smooth spatial filters (stem, 3x3 convs). */
+const WHITE_SHARE = 0.1;
 /** Standard deviation of the logits over the probe images. */
 const LOGIT_STD = 4;
 
@@ -57,13 +62,16 @@ export function buildResnet(arch: ResnetArch, options: BuildResnetOptions): Uint
   const g = new GraphWriter();
   let x: Flow = { name: INPUT_NAME, maps: probeImages(arch, options.seed) };
 
-  const conv = (prefix: string, input: Flow, outC: number, k: number, stride: number, gain: number): Flow => {
+  const conv = (prefix: string, input: Flow, outC: number, k: number, stride: number, gain: number, smooth = false): Flow => {
     const fanIn = input.maps.c * k * k;
-    const bound = Math.sqrt(6 / fanIn);
-    const weight = new Float32Array(outC * fanIn);
-    for (let i = 0; i < weight.length; i++) weight[i] = prng.symmetric() * bound;
+    const blur = !smooth && k > 1;
+    const weight = smooth ? smoothFilters(prng, outC, input.maps.c, k) : blur ? blurFilters(prng, outC, input.maps.c, k) : new Float32Array(outC * fanIn);
+    if (!smooth && !blur) {
+      const bound = Math.sqrt(6 / fanIn);
+      for (let i = 0; i < weight.length; i++) weight[i] = prng.symmetric() * bound;
+    }
     const pad = Math.floor(k / 2);
-    const maps = conv2d(input.maps, weight, outC, k, stride, pad);
+    const maps = conv2d(input.maps, weight, outC, k, stride, pad, true);
     const { mean, std } = channelStats(maps);
     const scale = new Float64Array(outC);
     const bias = new Float32Array(outC);
@@ -93,7 +101,7 @@ export function buildResnet(arch: ResnetArch, options: BuildResnetOptions): Uint
   };
 
   log(`${arch.name}: stem`);
-  x = relu('stem', conv('stem.conv', x, arch.stem.channels, arch.stem.kernel, arch.stem.stride, 1));
+  x = relu('stem', conv('stem.conv', x, arch.stem.channels, arch.stem.kernel, arch.stem.stride, 1, true));
   g.node('MaxPool', [x.name], ['stem.pool'], 'stem.pool', { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] });
   x = { name: 'stem.pool', maps: maxPool(x.maps, 3, 2, 1) };
 
@@ -134,6 +142,50 @@ export function buildResnet(arch: ResnetArch, options: BuildResnetOptions): Uint
       output: [batchedValueInfo(OUTPUT_NAME, [arch.classes])],
     },
   });
+}
+
+/**
+ * Stem filters that are smooth in space (bilinear upsampling of a random 3 x 3 grid per input
+ * channel, plus a little white noise), like the colour blobs and edges of trained stems: they
+ * pass image structure and damp pixel-level noise. Scale is irrelevant (set by normalization).
+ */
+function smoothFilters(prng: Prng, outC: number, inC: number, k: number): Float32Array {
+  const weight = new Float32Array(outC * inC * k * k);
+  const n = 3;
+  for (let f = 0; f < outC * inC; f++) {
+    const grid = Array.from({ length: n * n }, () => prng.symmetric());
+    for (let y = 0; y < k; y++) {
+      const gy = k === 1 ? 0 : (y * (n - 1)) / (k - 1);
+      const y0 = Math.min(Math.floor(gy), n - 2);
+      const fy = gy - y0;
+      for (let x = 0; x < k; x++) {
+        const gx = k === 1 ? 0 : (x * (n - 1)) / (k - 1);
+        const x0 = Math.min(Math.floor(gx), n - 2);
+        const fx = gx - x0;
+        const top = grid[y0 * n + x0]! * (1 - fx) + grid[y0 * n + x0 + 1]! * fx;
+        const bottom = grid[(y0 + 1) * n + x0]! * (1 - fx) + grid[(y0 + 1) * n + x0 + 1]! * fx;
+        weight[(f * k + y) * k + x] = top * (1 - fy) + bottom * fy + prng.symmetric() * WHITE_SHARE;
+      }
+    }
+  }
+  return weight;
+}
+
+/**
+ * Spatial filters that are a tent blur times a random weight per (output, input) channel pair,
+ * plus a little white noise: spatial mixing that damps pixel-level (and quantization) noise.
+ */
+function blurFilters(prng: Prng, outC: number, inC: number, k: number): Float32Array {
+  const weight = new Float32Array(outC * inC * k * k);
+  const r = (k + 1) / 2;
+  const tent = Array.from({ length: k }, (_, i) => 1 - Math.abs(i - (k - 1) / 2) / r);
+  for (let f = 0; f < outC * inC; f++) {
+    const a = prng.symmetric();
+    for (let y = 0; y < k; y++) {
+      for (let x = 0; x < k; x++) weight[(f * k + y) * k + x] = a * tent[y]! * tent[x]! + prng.symmetric() * WHITE_SHARE;
+    }
+  }
+  return weight;
 }
 
 /**
