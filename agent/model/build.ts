@@ -29,6 +29,11 @@ export interface BuildOptions {
 
 export type BuiltModel = ModelInfo | QuantizedModelInfo;
 
+/** The cache key of a synthetic build. */
+export function buildKey(arch: string, precision: Precision, seed: number): string {
+  return `${arch}|${precision}|seed=${seed}|builder=${BUILDER_VERSION}`;
+}
+
 export async function buildModel(options: BuildOptions): Promise<BuiltModel> {
   const { arch: archName, precision } = options;
   if (!isArchName(archName)) {
@@ -37,7 +42,7 @@ export async function buildModel(options: BuildOptions): Promise<BuiltModel> {
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`Expected the seed to be an integer in [0, 2^32), got ${seed}`);
   const log = options.log ?? (() => {});
-  const key = `${archName}|${precision}|seed=${seed}|builder=${BUILDER_VERSION}`;
+  const key = buildKey(archName, precision, seed);
   let info: BuiltModel | undefined = options.noCache ? undefined : await lookupModel(key);
   if (!info) {
     if (precision === 'fp32') {

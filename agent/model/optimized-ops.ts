@@ -15,7 +15,7 @@ export async function optimizedOpCounts(modelPath: string): Promise<Record<strin
     const out = join(dir, 'optimized.onnx');
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', optimizedModelFilePath: out, intraOpNumThreads: 1 });
+      session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', optimizedModelFilePath: out, intraOpNumThreads: 1, logSeverityLevel: 3 });
     } catch (error) {
       throw new ModelError(`${modelPath}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
