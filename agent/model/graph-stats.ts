@@ -79,6 +79,10 @@ export function graphStats(model: ModelProto, label: string): GraphStats {
   for (const node of graph.node ?? []) {
     const op = node.opType ?? '';
     opCounts[op] = (opCounts[op] ?? 0) + 1;
+    if (op === 'Constant') {
+      const value = (node.attribute ?? []).find((a) => a.name === 'value')?.t;
+      if (value) for (const o of node.output ?? []) inits.set(o, value);
+    }
     const ins = (node.input ?? []).map((n) => shapes.get(n));
     const x = ins[0];
     let out: number[] | undefined;
@@ -141,6 +145,14 @@ export function graphStats(model: ModelProto, label: string): GraphStats {
         }
         break;
       }
+      case 'ReduceMean':
+      case 'ReduceMax':
+        if (x) {
+          const axes = intsAttr(node, 'axes', x.map((_, i) => i)).map((a) => (a < 0 ? a + x.length : a));
+          const keep = intAttr(node, 'keepdims', 1) === 1;
+          out = keep ? x.map((d, i) => (axes.includes(i) ? 1 : d)) : x.filter((_, i) => !axes.includes(i));
+        }
+        break;
       case 'GlobalAveragePool':
       case 'GlobalMaxPool':
         if (x && x.length === 4) out = [x[0]!, x[1]!, 1, 1];

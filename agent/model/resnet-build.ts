@@ -49,6 +49,11 @@ export interface BuildResnetOptions {
   seed: number;
   /** Progress lines for long steps. */
   log?: (message: string) => void;
+  /**
+   * Skip the probe (weights stay plain He-uniform): the same graph, shapes and parameter count in
+   * a fraction of the time, for tests of the structure. Not a usable classifier. @default false
+   */
+  structureOnly?: boolean;
 }
 
 /** Probe-image seed, apart from calibration and evaluation images of the same seed. */
@@ -60,7 +65,7 @@ export function buildResnet(arch: ResnetArch, options: BuildResnetOptions): Uint
   const log = options.log ?? (() => {});
   const prng = new Prng(options.seed, `${arch.name}-weights`);
   const g = new GraphWriter();
-  let x: Flow = { name: INPUT_NAME, maps: probeImages(arch, options.seed) };
+  let x: Flow = { name: INPUT_NAME, maps: options.structureOnly ? featureMaps(1, arch.inputShape[0], 1, 1) : probeImages(arch, options.seed) };
 
   const conv = (prefix: string, input: Flow, outC: number, k: number, stride: number, gain: number, smooth = false): Flow => {
     const fanIn = input.maps.c * k * k;
