@@ -37,7 +37,7 @@ export const architectures = {
       { blocks: 3, width: 512, stride: 2 },
     ],
     expansion: 4,
-    probe: { images: 8, size: 96 },
+    probe: { images: 12, size: 80 },
   },
   tiny: {
     name: 'tiny',

@@ -5,8 +5,9 @@
 // BatchNorm scale and shift are set from statistics of probe images (crops of full-size synthetic
 // images) pushed through the net in plain JS, as BN does with batch statistics, so activations stay
 // near unit scale and logits in a realistic range instead of exploding. Residual branches end with
-// a small gain, as trained ResNets do. The head standardizes the pooled features and removes their
-// mean direction, so the top-1 class depends on the image rather than being one class for all.
+// a small gain, as trained ResNets do. The head standardizes the pooled features, removes their
+// mean direction, and reads only the directions in which probe images differ, so the top-1 class
+// depends on the image (not one class for all) and ignores noise in the other directions.
 // Everything is double arithmetic in a fixed order, then rounded to float32: same seed, same bytes.
 import { Prng } from './prng.js';
 import { syntheticImages } from './synthetic-images.js';
@@ -27,7 +28,7 @@ import {
 } from './reference-ops.js';
 
 /** Bumped whenever the bytes a seed produces change; part of the cache key. */
-export const BUILDER_VERSION = 2;
+export const BUILDER_VERSION = 3;
 
 /** Folded-BN gain of the last conv of a residual branch (trained nets keep these small). */
 const RESIDUAL_GAIN = 0.15;
@@ -218,8 +219,8 @@ function probeImages(arch: ResnetArch, seed: number): FeatureMaps {
 }
 
 /**
- * Classifier head: random weights over standardized final features (per-channel mean and spread
- * over the probe folded into weight and bias), scaled to a realistic logit range.
+ * Classifier head over the pooled features, built from the probe images (see below), with the
+ * mean feature direction removed and the logits scaled to a realistic range.
  */
 function head(prng: Prng, maps: FeatureMaps, classes: number): { weight: Float32Array; bias: Float32Array } {
   const c = maps.c;
@@ -229,16 +230,24 @@ function head(prng: Prng, maps: FeatureMaps, classes: number): { weight: Float32
   // Regularized: a channel that barely varied over the probe must not get a huge weight.
   const inv = std.map((v) => 1 / Math.sqrt(v * v + 0.25 * meanSd * meanSd + 1e-12));
   const raw = new Float64Array(classes * c);
-  const bound = Math.sqrt(3 / c);
-  for (let i = 0; i < raw.length; i++) raw[i] = prng.symmetric() * bound * inv[i % c]!;
+  const features = globalAveragePool(maps);
+  const n = maps.n;
+  // Each class is a random mix of the probe images' (standardized) deviations from the mean
+  // feature: logits live in the subspace where images differ and ignore the other directions,
+  // where only noise (input noise, quantization error) lives. Like a trained head, which reads
+  // the few directions that separate classes.
+  for (let k = 0; k < classes; k++) {
+    for (let j = 0; j < n; j++) {
+      const r = prng.symmetric();
+      for (let ch = 0; ch < c; ch++) raw[k * c + ch]! += r * (features[j * c + ch]! - mean[ch]!) * inv[ch]! * inv[ch]!;
+    }
+  }
   const rawBias = new Float64Array(classes);
   for (let k = 0; k < classes; k++) {
     let s = 0;
     for (let ch = 0; ch < c; ch++) s -= raw[k * c + ch]! * mean[ch]!;
     rawBias[k] = s;
   }
-  const features = globalAveragePool(maps);
-  const n = maps.n;
   // Remove each class's component along the mean feature: a global scale mismatch between the
   // probe and full-size images must not turn into an image-independent logit offset.
   let norm2 = 0;

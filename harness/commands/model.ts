@@ -127,9 +127,11 @@ async function runBuild(values: Values, rest: string[], progress: (m: string) =>
   return ExitCode.ok;
 }
 
+/** Noise robustness is a property of the fp32 net (int8 adds its own input rounding); op counts of int8. */
 async function runCheck(info: BuiltModel, seed: number, progress: (m: string) => void): Promise<Check> {
-  progress('check: top-1 under input noise');
-  const noise = await noiseAgreement(info.path, info.inputShape, evaluationSeed(seed));
+  progress('check: fp32 top-1 under input noise');
+  const fp32 = info.precision === 'fp32' ? info : await buildModel({ arch: info.arch, precision: 'fp32', seed, log: progress });
+  const noise = await noiseAgreement(fp32.path, fp32.inputShape, evaluationSeed(seed));
   if (info.precision !== 'int8') return { noise };
   progress('check: onnxruntime optimized graph');
   return { noise, optimizedOps: await optimizedOpCounts(info.path) };
@@ -207,7 +209,7 @@ function describe(info: ModelInfo | QuantizedModelInfo, seconds: number | undefi
   }
   if ('unsupportedOps' in info && info.unsupportedOps.length > 0) lines.push(`  float ops  ${info.unsupportedOps.join(', ')}`);
   if (check) {
-    lines.push(`  noise      top-1 unchanged on ${(check.noise.top1 * 100).toFixed(0)}% of ${check.noise.images} images under input noise below one 8-bit step`);
+    lines.push(`  noise      fp32 top-1 unchanged on ${(check.noise.top1 * 100).toFixed(0)}% of ${check.noise.images} images under input noise below one 8-bit step`);
     if (check.optimizedOps) lines.push(`  optimized  ${formatOps(check.optimizedOps)}`);
   }
   lines.push(`  time       ${seconds === undefined ? 'from cache' : `${seconds.toFixed(1)} s`}`);

@@ -34,4 +34,4 @@ test('resnet50 graph: ResNet-50 v1.5 shapes, 25.53 M params and 4.09 GMAC per im
   assert.equal(input.type?.tensorType?.shape?.dim?.[0]?.dimParam, 'N', 'dynamic batch');
 });
 
-const TINY_SEED1_SHA256 = '45d3ebe3b842c97f4b01cf47747e1c9cc2dc625e972426835cd6bed29ba5d08d';
+const TINY_SEED1_SHA256 = '4ab5684367f6b8cdce8f8b4aa1f1599e4c13358c485b850bc7fa48913b9bc178';
