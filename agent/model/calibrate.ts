@@ -3,6 +3,7 @@
 // `percentile` (two passes: extremes, then a histogram) clips the rare outliers at both ends.
 import ort from 'onnxruntime-node';
 import { ModelError } from '../../harness/errors.js';
+import { fixedBatch, padBatch } from './fixed-batch.js';
 import { encodeModel, type ModelProto } from './onnx-file.js';
 import type { TensorRange } from './quantize.js';
 
@@ -42,7 +43,8 @@ export async function calibrate(model: ModelProto, label: string, tensors: strin
     const run = async (visit: (name: string, values: Float32Array) => void, pass: string): Promise<void> => {
       for (let i = 0; i < count; i++) {
         log(`calibration ${pass}: image ${i + 1}/${count}`);
-        const input = new ort.Tensor('float32', images.subarray(i * per, (i + 1) * per), [1, ...dims]);
+        const size = fixedBatch(session) ?? 1;
+        const input = new ort.Tensor('float32', padBatch(images.subarray(i * per, (i + 1) * per), per, size), [size, ...dims]);
         const results = await session.run({ [inputName]: input }, tensors);
         for (const name of tensors) {
           const t = results[name];

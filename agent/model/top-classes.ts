@@ -2,6 +2,7 @@
 // agreement and of the noise-robustness check of the synthetic nets.
 import ort from 'onnxruntime-node';
 import { ModelError } from '../../harness/errors.js';
+import { fixedBatch, padBatch } from './fixed-batch.js';
 
 export interface TopClassesOptions {
   /** Images per run. @default 10 */
@@ -12,7 +13,6 @@ export interface TopClassesOptions {
 
 /** The argmax class of each of `count` images (NCHW floats of per-image `shape`). */
 export async function topClasses(modelPath: string, images: Float32Array, count: number, shape: number[], options: TopClassesOptions = {}): Promise<number[]> {
-  const batch = options.batch ?? 10;
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', intraOpNumThreads: options.threads ?? 0 });
@@ -21,13 +21,17 @@ export async function topClasses(modelPath: string, images: Float32Array, count:
   }
   try {
     const per = shape.reduce((a, b) => a * b, 1);
+    const fixed = fixedBatch(session);
+    const batch = fixed ?? options.batch ?? 10;
     const classes: number[] = [];
     for (let start = 0; start < count; start += batch) {
       const n = Math.min(batch, count - start);
-      const input = new ort.Tensor('float32', images.subarray(start * per, (start + n) * per), [n, ...shape]);
+      const chunk = images.subarray(start * per, (start + n) * per);
+      const size = fixed ?? n;
+      const input = new ort.Tensor('float32', padBatch(chunk, per, size), [size, ...shape]);
       const results = await session.run({ [session.inputNames[0]!]: input });
       const logits = results[session.outputNames[0]!]!.data as Float32Array;
-      const width = logits.length / n;
+      const width = logits.length / size;
       for (let i = 0; i < n; i++) {
         let best = 0;
         for (let k = 1; k < width; k++) if (logits[i * width + k]! > logits[i * width + best]!) best = k;

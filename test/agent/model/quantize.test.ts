@@ -58,7 +58,7 @@ test('percentile calibration works too', async () => {
 /**
  * Rewrites the tiny fp32 model the way other exporters (PyTorch) write files: opset 11, IR 6,
  * weights in float_data, initializers listed as graph inputs, default Conv attributes left out,
- * Flatten as Reshape with a Constant shape, and one op the quantizer does not handle.
+ * Flatten as Reshape with a Constant shape, a fixed batch of 1, and one op the quantizer does not handle.
  */
 function exporterStyle(model: ModelProto): Uint8Array {
   const graph = model.graph!;
@@ -83,11 +83,15 @@ function exporterStyle(model: ModelProto): Uint8Array {
     }
     return [node];
   });
-  const inputs = [...(graph.input ?? []), ...initializers.map((t) => ({ name: t.name, type: { tensorType: { elemType: 1, shape: { dim: (t.dims ?? []).map((d) => ({ dimValue: d })) } } } }))];
-  return encodeModel(onnx.ModelProto.create({ ...model, irVersion: 6, opsetImport: [{ domain: '', version: 11 }], graph: { ...graph, node: nodes, initializer: initializers, input: inputs } }));
+  const fixBatch = (v: NonNullable<typeof graph.input>[number]) => ({
+    ...v,
+    type: { tensorType: { ...v.type!.tensorType!, shape: { dim: [{ dimValue: 1 }, ...v.type!.tensorType!.shape!.dim!.slice(1)] } } },
+  });
+  const inputs = [...(graph.input ?? []).map(fixBatch), ...initializers.map((t) => ({ name: t.name, type: { tensorType: { elemType: 1, shape: { dim: (t.dims ?? []).map((d) => ({ dimValue: d })) } } } }))];
+  return encodeModel(onnx.ModelProto.create({ ...model, irVersion: 6, opsetImport: [{ domain: '', version: 11 }], graph: { ...graph, node: nodes, initializer: initializers, input: inputs, output: (graph.output ?? []).map(fixBatch) } }));
 }
 
-test('a model written by another exporter (opset 11, float_data, implicit attributes) quantizes; unsupported ops are listed', async () => {
+test('a model written by another exporter (opset 11, float_data, implicit attributes, batch 1) quantizes; unsupported ops are listed', async () => {
   const fp32 = await buildModel({ arch: 'tiny', precision: 'fp32' });
   const foreignPath = join(cache.dir, 'exported.onnx');
   await writeFile(foreignPath, exporterStyle((await readModelFile(fp32.path)).model));
