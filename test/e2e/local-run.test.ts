@@ -162,7 +162,7 @@ describe('a cell whose VM is too small for its agent', () => {
         'startLeadMs: 200',
         'measure: { warmup: 1, steps: 5 }',
         'configurations:',
-        '  - { id: small, vms: 1, vcpus: 1, memoryGB: 0.02 }',
+        '  - { id: small, vms: 1, vcpus: 1, memoryGB: 0.004 }',
         '  - { id: ok, vms: 1, vcpus: 1, memoryGB: 1 }',
         'workloads:',
         '  - { kind: throughput, configuration: small, batch: 1 }',
