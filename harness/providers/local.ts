@@ -2,7 +2,7 @@
 // (dedicated CPUs by affinity, a cgroup v1 memory limit where writable); a bare-metal
 // baseline is the same instances without partitioning. This emulates VM sizing, not
 // hypervisor overhead. Overcommit (more vCPUs than CPUs) is allowed and flagged.
-import { access, mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -143,11 +143,16 @@ export class LocalProvider implements Provider {
       if (cgroup) await removeCgroup(cgroup);
       throw error;
     }
-    if (cgroup) {
-      const dir = cgroup;
-      void channel.closed.then(() => removeCgroup(dir));
-    }
-    return channel;
+    if (!cgroup) return channel;
+    const dir = cgroup;
+    const limitGB = memoryLimitBytes === undefined ? 0 : memoryLimitBytes / GiB;
+    // Say why an agent vanished when the kernel killed it for the VM's memory size.
+    const closed = channel.closed.then(async (c) => {
+      const kills = await oomKills(dir);
+      await removeCgroup(dir);
+      return kills > 0 ? { ...c, reason: `${c.reason} (out of memory: the VM's ${Number(limitGB.toFixed(3))} GB memory limit was exceeded)` } : c;
+    });
+    return { ...channel, closed };
   }
 
   async facts(): Promise<HostFacts[]> {
@@ -161,6 +166,12 @@ export class LocalProvider implements Provider {
     // The shared parent goes too unless another run still uses it.
     if (this.created.length > 0) await rmdir(join(this.cgroupRoot, 'vharness')).catch(() => undefined);
   }
+}
+
+/** OOM kills recorded by a cgroup v1 memory controller (0 when unknown). */
+async function oomKills(dir: string): Promise<number> {
+  const text = await readFile(join(dir, 'memory.oom_control'), 'utf8').catch(() => '');
+  return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
 // A cgroup can be removed once its processes are gone; they may need a moment to leave.

@@ -174,7 +174,7 @@ describe('a cell whose VM is too small for its agent', () => {
     const summary = readJson<RunSummary>(join(resultsDir(run), 'summary.json'));
     const [small, ok] = summary.cells;
     assert.equal(small?.status, 'failed');
-    assert.match(small?.error ?? '', /vm-csmall-1: .*(killed by SIGKILL|exited)/);
+    assert.match(small?.error ?? '', /vm-csmall-1: .*out of memory: the VM's 0.004 GB memory limit was exceeded/);
     assert.equal(ok?.status, 'completed');
     assert.match(run.stderr, /1 of 2 cells did not complete; rerun them with --resume/);
   });
