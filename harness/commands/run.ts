@@ -84,7 +84,7 @@ export const command: Command = {
       if (values.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
       else process.stdout.write(`${renderTables(result.summary).join('\n\n')}\n\nresults: ${result.dir}\n`);
       if (signalCode !== undefined) return signalCode;
-      const failed = result.summary.cells.filter((c) => c.status !== 'completed').length + (cells.length - result.summary.cells.length);
+      const failed = cells.filter((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed').length;
       if (failed > 0) log.warn(`${failed} of ${cells.length} cells did not complete; rerun them with --resume ${result.dir}`);
       return failed > 0 ? ExitCode.cellsFailed : ExitCode.ok;
     } finally {

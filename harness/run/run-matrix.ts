@@ -46,7 +46,10 @@ function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string
   const int8 = models.get('int8');
   if (fp32) model.fp32 = { path: fp32.path, sha256: fp32.sha256 };
   if (int8) model.int8 = { path: int8.path, sha256: int8.sha256 };
-  const cells = options.cells.map((c) => records.get(c.key)?.summary).filter((s) => s !== undefined);
+  // Planned cells in plan order, then cells stored by an earlier (e.g. wider) run of this directory.
+  const planned = new Set(options.cells.map((c) => c.key));
+  const others = [...records.keys()].filter((k) => !planned.has(k)).sort();
+  const cells = [...planned, ...others].map((k) => records.get(k)?.summary).filter((s) => s !== undefined);
   return { run_id: runId, config: options.config.file, inventory: options.inventory.file, model, started_at: startedAt, finished_at: new Date().toISOString(), cells };
 }
 
