@@ -7,9 +7,8 @@
 import { ModelError } from '../../harness/errors.js';
 import { GraphWriter } from './graph-writer.js';
 import { defaultOpset, int64, type ModelProto, type NodeProto, type TensorProto } from './onnx-file.js';
-import { intAttr } from './graph-stats.js';
+import { imageInput, intAttr } from './graph-stats.js';
 import { DataType, dimsOf, floatValues, floatTensor, int32Tensor, int8Tensor, uint8Tensor } from './tensor-data.js';
-import { imageInput } from './graph-stats.js';
 
 /** Ops whose activation inputs are quantized. */
 const computeOps = new Set(['Conv', 'Gemm', 'Add', 'GlobalAveragePool', 'AveragePool']);

@@ -10,11 +10,10 @@ import { buildKey, buildModel, DEFAULT_SEED, type BuiltModel } from '../../agent
 import { lookupModel } from '../../agent/model/model-cache.js';
 import { architectures, isArchName } from '../../agent/model/resnet-arch.js';
 import { ensureModel } from '../../agent/model/resolve.js';
-import { DEFAULT_CALIBRATION_IMAGES, quantizeToInt8 } from '../../agent/model/quantize-file.js';
+import { DEFAULT_CALIBRATION_IMAGES, DEFAULT_FOLDER_IMAGES, evaluationSeed, quantizeToInt8 } from '../../agent/model/quantize-file.js';
 import { CalibrationMethod } from '../../agent/model/calibrate.js';
 import { optimizedOpCounts } from '../../agent/model/optimized-ops.js';
 import { noiseAgreement, type NoiseAgreement } from '../../agent/model/noise-agreement.js';
-import { evaluationSeed } from '../../agent/model/quantize-file.js';
 import { readModelFile } from '../../agent/model/onnx-file.js';
 import { graphStats } from '../../agent/model/graph-stats.js';
 import type { Precision } from '../../agent/protocol.js';
@@ -37,7 +36,8 @@ with fp32 on 100 synthetic images.
   --json                print the result as JSON on stdout
 
 quantize: static QDQ int8 (per-channel s8 weights, u8 activations) of an fp32 ONNX CNN.
-  --calibration DIR         calibrate on JPEG/PNG images in DIR (resize 256, crop 224, ImageNet norm)
+  --calibration DIR         calibrate on the first ${DEFAULT_FOLDER_IMAGES} JPEG/PNG images under DIR (sorted paths;
+                            resize 256, center crop 224, ImageNet normalization)
   --calibration-random N    calibrate on N synthetic images (default ${DEFAULT_CALIBRATION_IMAGES})
   --method M                minmax or percentile (99.99%) ranges (default minmax)
   --no-agreement            skip the top-1 agreement check against IN
@@ -156,7 +156,7 @@ async function runQuantize(values: Values, rest: string[], log: Logger, progress
     label: input,
     method,
     calibrationDir: values.calibration,
-    calibrationImages: values.calibration === undefined ? count : 64,
+    calibrationImages: values.calibration === undefined ? count : DEFAULT_FOLDER_IMAGES,
     agreement: values['no-agreement'] !== true,
     log: progress,
   });

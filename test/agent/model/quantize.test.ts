@@ -32,6 +32,8 @@ test('tiny int8: onnxruntime fuses every Conv into QLinearConv (no float Conv), 
   assert.equal(ops['com.microsoft.QGemm'], 1);
   assert.equal(ops.DequantizeLinear, undefined, 'no float islands between quantized ops');
   assert.deepEqual(int8.unsupportedOps, []);
+  const rebuilt = await buildModel({ arch: 'tiny', precision: 'int8', noCache: true });
+  assert.equal(rebuilt.sha256, int8.sha256, 'int8 bytes are reproducible (coarse calibration ranges)');
   assert.equal(int8.params, fp32.params);
   assert.equal(int8.macsPerImage, fp32.macsPerImage);
 });
