@@ -3,7 +3,7 @@
 // agreement with fp32 on 100 other synthetic images.
 import { resolve as resolvePath } from 'node:path';
 import { ModelError } from '../../harness/errors.js';
-import { architectures, isArchName } from './resnet-arch.js';
+import { architectures, isArchName, type ArchName } from './resnet-arch.js';
 import { BUILDER_VERSION, buildResnet } from './resnet-build.js';
 import { decodeModel } from './onnx-file.js';
 import { graphStats } from './graph-stats.js';
@@ -34,6 +34,28 @@ export function buildKey(arch: string, precision: Precision, seed: number): stri
   return `${arch}|${precision}|seed=${seed}|builder=${BUILDER_VERSION}`;
 }
 
+const inflight = new Map<string, Promise<BuiltModel>>();
+
+async function buildUncached(archName: ArchName, precision: Precision, seed: number, key: string, noCache: boolean, log: (message: string) => void): Promise<BuiltModel> {
+  if (precision === 'fp32') {
+    const arch = architectures[archName];
+    const bytes = buildResnet(arch, { seed, log });
+    const stats = graphStats(decodeModel(bytes, archName), archName);
+    return storeModel<ModelInfo>(key, bytes, {
+      arch: archName,
+      precision,
+      seed,
+      params: stats.params,
+      macsPerImage: stats.macsPerImage,
+      inputName: stats.inputName,
+      inputShape: stats.inputShape,
+      classes: stats.classes,
+    });
+  }
+  const fp32 = await buildModel({ arch: archName, precision: 'fp32', seed, noCache, log });
+  return quantizeToInt8(fp32, { key, seed, log, label: archName });
+}
+
 export async function buildModel(options: BuildOptions): Promise<BuiltModel> {
   const { arch: archName, precision } = options;
   if (!isArchName(archName)) {
@@ -45,24 +67,17 @@ export async function buildModel(options: BuildOptions): Promise<BuiltModel> {
   const key = buildKey(archName, precision, seed);
   let info: BuiltModel | undefined = options.noCache ? undefined : await lookupModel(key);
   if (!info) {
-    if (precision === 'fp32') {
-      const arch = architectures[archName];
-      const bytes = buildResnet(arch, { seed, log });
-      const stats = graphStats(decodeModel(bytes, archName), archName);
-      info = await storeModel<ModelInfo>(key, bytes, {
-        arch: archName,
-        precision,
-        seed,
-        params: stats.params,
-        macsPerImage: stats.macsPerImage,
-        inputName: stats.inputName,
-        inputShape: stats.inputShape,
-        classes: stats.classes,
-      });
-    } else {
-      const fp32 = await buildModel({ arch: archName, precision: 'fp32', seed, noCache: options.noCache, log });
-      info = await quantizeToInt8(fp32, { key, seed, log, label: archName });
+    // One build per key at a time in this process: concurrent callers (fp32 and int8 of one run)
+    // share it instead of building the same net twice.
+    let pending = options.noCache ? undefined : inflight.get(key);
+    if (!pending) {
+      pending = buildUncached(archName, precision, seed, key, options.noCache === true, log);
+      if (!options.noCache) {
+        inflight.set(key, pending);
+        pending.finally(() => inflight.delete(key)).catch(() => {});
+      }
     }
+    info = await pending;
   }
   if (options.outDir) {
     const path = await exportModel(info.path, resolvePath(options.outDir), `${archName}-${precision}-s${seed}.onnx`);

@@ -81,7 +81,13 @@ export function graphStats(model: ModelProto, label: string): GraphStats {
     opCounts[op] = (opCounts[op] ?? 0) + 1;
     if (op === 'Constant') {
       const value = (node.attribute ?? []).find((a) => a.name === 'value')?.t;
-      if (value) for (const o of node.output ?? []) inits.set(o, value);
+      if (value) {
+        for (const o of node.output ?? []) {
+          inits.set(o, value);
+          shapes.set(o, dimsOf(value));
+        }
+      }
+      continue;
     }
     const ins = (node.input ?? []).map((n) => shapes.get(n));
     const x = ins[0];

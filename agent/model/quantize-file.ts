@@ -4,6 +4,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { ModelError } from '../../harness/errors.js';
 import { encodeModel, readModelFile, sha256Hex } from './onnx-file.js';
+import { constantsToInitializers } from './constant-initializers.js';
 import { planQuantization, quantizeQdq, type TensorRange } from './quantize.js';
 import { calibrate, type CalibrationMethod } from './calibrate.js';
 import { syntheticImages } from './synthetic-images.js';
@@ -54,14 +55,15 @@ export function evaluationSeed(seed: number): number {
 export async function quantizeToInt8(fp32: ModelInfo, options: QuantizeToInt8Options): Promise<QuantizedModelInfo> {
   const log = options.log ?? (() => {});
   const file = await readModelFile(fp32.path);
-  const plan = planQuantization(file.model, options.label);
+  const model = constantsToInitializers(file.model);
+  const plan = planQuantization(model, options.label);
   const count = options.calibrationImages ?? (options.calibrationDir ? DEFAULT_FOLDER_IMAGES : DEFAULT_CALIBRATION_IMAGES);
   const images = options.calibrationDir
     ? await loadImageFolder(options.calibrationDir, fp32.inputShape, count)
     : { data: syntheticImages(count, calibrationSeed(options.seed), fp32.inputShape), count };
   log(`${options.label}: calibrating ${plan.tensors.length} tensors on ${images.count} images (${options.method ?? 'minmax'})`);
-  const ranges = await calibrate(file.model, options.label, plan.tensors, images.data, images.count, { method: options.method ?? 'minmax', log });
-  const result = quantizeQdq(file.model, coarsenRanges(ranges), options.label);
+  const ranges = await calibrate(model, options.label, plan.tensors, images.data, images.count, { method: options.method ?? 'minmax', log });
+  const result = quantizeQdq(model, coarsenRanges(ranges), options.label);
   const bytes = encodeModel(result.model);
   const stats = graphStats(result.model, options.label);
   const base = {

@@ -59,7 +59,7 @@ test('percentile calibration works too', async () => {
 
 /**
  * Rewrites the tiny fp32 model the way other exporters (PyTorch) write files: opset 11, IR 6,
- * weights in float_data, initializers listed as graph inputs, default Conv attributes left out,
+ * weights in float_data or a Constant node, initializers listed as graph inputs, default Conv attributes left out,
  * Flatten as Reshape with a Constant shape, a fixed batch of 1, and one op the quantizer does not handle.
  */
 function exporterStyle(model: ModelProto): Uint8Array {
@@ -68,7 +68,13 @@ function exporterStyle(model: ModelProto): Uint8Array {
     const { rawData: _raw, ...rest } = t;
     return { ...rest, floatData: Array.from(floatValues(t)!) };
   });
+  const stemWeight = initializers.find((t) => t.name === 'stem.conv.weight')!;
   const nodes = (graph.node ?? []).flatMap((node) => {
+    if (node.name === 'stem.conv') {
+      // This weight lives in a Constant node, as some exporters write it.
+      const constant = { opType: 'Constant', input: [], output: ['stem.conv.weight'], name: 'stem_weight', attribute: [{ name: 'value', type: 4, t: stemWeight }] };
+      return [constant, { ...node, attribute: (node.attribute ?? []).filter((a) => a.name !== 'dilations') }];
+    }
     if (node.opType === 'Conv') {
       return [{ ...node, attribute: (node.attribute ?? []).filter((a) => a.name !== 'dilations' && a.name !== 'group' && !(a.name === 'strides' && a.ints?.every((v) => Number(v) === 1))) }];
     }
@@ -89,8 +95,9 @@ function exporterStyle(model: ModelProto): Uint8Array {
     ...v,
     type: { tensorType: { ...v.type!.tensorType!, shape: { dim: [{ dimValue: 1 }, ...v.type!.tensorType!.shape!.dim!.slice(1)] } } },
   });
-  const inputs = [...(graph.input ?? []).map(fixBatch), ...initializers.map((t) => ({ name: t.name, type: { tensorType: { elemType: 1, shape: { dim: (t.dims ?? []).map((d) => ({ dimValue: d })) } } } }))];
-  return encodeModel(onnx.ModelProto.create({ ...model, irVersion: 6, opsetImport: [{ domain: '', version: 11 }], graph: { ...graph, node: nodes, initializer: initializers, input: inputs, output: (graph.output ?? []).map(fixBatch) } }));
+  const kept = initializers.filter((t) => t !== stemWeight);
+  const inputs = [...(graph.input ?? []).map(fixBatch), ...kept.map((t) => ({ name: t.name, type: { tensorType: { elemType: 1, shape: { dim: (t.dims ?? []).map((d) => ({ dimValue: d })) } } } }))];
+  return encodeModel(onnx.ModelProto.create({ ...model, irVersion: 6, opsetImport: [{ domain: '', version: 11 }], graph: { ...graph, node: nodes, initializer: kept, input: inputs, output: (graph.output ?? []).map(fixBatch) } }));
 }
 
 test('a model written by another exporter (opset 11, float_data, implicit attributes, batch 1) quantizes; unsupported ops are listed', async () => {

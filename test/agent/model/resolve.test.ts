@@ -83,3 +83,13 @@ test('bad input: missing file, unknown name, not ONNX, wrong input rank -> Model
   await assert.rejects(ensureModel(flat, 'fp32'), assertModelError(/input 'x' has rank 2, expected a 4-D image batch/));
   await assert.rejects(ensureModel(flat, 'int8'), assertModelError(/rank 2/));
 });
+
+test('concurrent requests for one model share a single build', async () => {
+  const lines: string[] = [];
+  const [a, b] = await Promise.all([
+    ensureModel('tiny', 'fp32', { seed: 9, log: (m) => lines.push(`a ${m}`) }),
+    ensureModel('tiny', 'fp32', { seed: 9, log: (m) => lines.push(`b ${m}`) }),
+  ]);
+  assert.equal(a.sha256, b.sha256);
+  assert.equal(lines.filter((l) => l.endsWith('tiny: stem')).length, 1, lines.join('\n'));
+});
