@@ -1,7 +1,7 @@
 // A parsed YAML file that remembers where every value came from, so errors found later
 // (schema, semantic checks) can name the file, line and column of the offending value.
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -78,7 +78,7 @@ function findNode(doc: Document, path: KeyPath, key: boolean): Node | undefined 
       if (!pair) return found;
       if (last && key && isScalar(pair.key)) return pair.key;
       node = pair.value;
-    } else if (node !== null && typeof node === 'object' && 'items' in node && Array.isArray(node.items) && typeof step === 'number') {
+    } else if (isSeq(node) && typeof step === 'number') {
       node = node.items[step];
     } else {
       return found;

@@ -35,6 +35,7 @@ export class CellRunError extends Error {}
 
 function measureRun(env: WorkloadEnv, measure: Measure, batch: number, threads: number): Promise<InstanceRaw[]> {
   const { cell, instances, ctx } = env;
+  // A generous deadline: reference per-image cost on at most 2 effective cores, times 4.
   const cores = Math.max(1, Math.min(threads, 2));
   const expectedMs = (measure.durationMs ?? 0) + 4 * (measure.warmup + measure.steps) * batch * perImage(ctx.config.model.arch, cell.precision) * 1000 / cores;
   const options: Parameters<typeof runSynchronized>[1] = {
