@@ -67,7 +67,6 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     if (!model) throw new Error(`no ${cell.precision} model was prepared`);
     ctx.onPhase('acquire');
     const targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
-    const notes = [...new Set(targets.flatMap((t) => t.notes))];
     ctx.onPhase('stage model');
     const paths = new Map<string, string>();
     for (const t of targets) paths.set(t.name, await t.stageModel(model.path, model.sha256));
@@ -76,6 +75,9 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     for (const i of instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);
     const outcome = await workloadRunners[cell.kind]({ cell, instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } });
     raws = outcome.raws;
+    // Providers re-check placement after the work (a VM moved by DRS during the cell is noted).
+    await Promise.all(targets.map((t) => t.afterCell?.()));
+    const notes = [...new Set(targets.flatMap((t) => t.notes))];
     summary = summarize(cell, outcome, ctx, notes);
   } catch (error) {
     summary = baseSummary(cell);
