@@ -76,7 +76,9 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     const outcome = await workloadRunners[cell.kind]({ cell, instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } });
     raws = outcome.raws;
     // Providers re-check placement after the work (a VM moved by DRS during the cell is noted).
-    await Promise.all(targets.map((t) => t.afterCell?.()));
+    await Promise.all(
+      targets.map((t) => t.afterCell?.().catch((e: unknown) => t.notes.push(`placement after the cell unknown: ${e instanceof Error ? e.message : String(e)}`))),
+    );
     const notes = [...new Set(targets.flatMap((t) => t.notes))];
     summary = summarize(cell, outcome, ctx, notes);
   } catch (error) {
