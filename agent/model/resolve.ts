@@ -45,7 +45,10 @@ export async function ensureModel(spec: string, precision: Precision, options: E
     inputShape: stats.inputShape,
     classes: stats.classes,
   };
-  if (isQuantizedGraph(file.model)) return { ...base, precision: 'int8' };
+  if (isQuantizedGraph(file.model)) {
+    if (precision === 'fp32') throw new ModelError(`${path}: the model is already quantized, not fp32`, { hint: 'use it with precision int8, or pass its fp32 source' });
+    return { ...base, precision: 'int8' };
+  }
   if (precision === 'fp32') return base;
   const key = `quantize|${file.sha256}|minmax|random=16|quantizer=${QUANTIZER_VERSION}`;
   return (await lookupModel(key)) ?? quantizeToInt8(base, { key, seed: DEFAULT_SEED, label: path, log: options.log });

@@ -149,7 +149,6 @@ async function runQuantize(values: Values, rest: string[], log: Logger, progress
   const method = methodFlag(values.method);
   const started = performance.now();
   const fp32 = await ensureModel(input, 'fp32');
-  if (fp32.precision !== 'fp32') throw new UsageError(`${input} is already quantized`);
   const info = await quantizeToInt8(fp32, {
     outPath: output,
     seed: DEFAULT_SEED,

@@ -116,6 +116,7 @@ test('a model written by another exporter (opset 11, float_data, implicit attrib
   const ops = await optimizedOpCounts(int8.path);
   assert.equal(ops['com.microsoft.QLinearConv'], 15);
   assert.equal(ops.Conv, undefined);
+  await assert.rejects(ensureModel(int8.path, 'fp32'), /already quantized/);
   const again = await ensureModel(foreignPath, 'int8');
   assert.equal(again.sha256, int8.sha256, 'cached by the input sha256');
 });
