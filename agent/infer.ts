@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import ort from 'onnxruntime-node';
+import ort from './onnxruntime.js';
 import { AgentFailure, asAgentFailure } from './agent-failure.js';
 import { ErrorCode } from './protocol.js';
 

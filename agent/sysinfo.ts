@@ -2,7 +2,7 @@
 // cgroup limits, OS and runtime versions. Linux first; elsewhere the os module fills what it can.
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
-import ort from 'onnxruntime-node';
+import ort from './onnxruntime.js';
 import { cgroupLimitsFrom } from './cgroup-limits.js';
 import { parseCpuList } from './cpu-list.js';
 import { parseCpuinfo } from './cpuinfo.js';

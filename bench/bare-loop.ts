@@ -2,6 +2,8 @@
 // one input tensor and the timed loop. Usage: node bare-loop.js MODEL BATCH THREADS WARMUP STEPS
 import ort from 'onnxruntime-node';
 
+process.env.ORT_DISABLE_TELEMETRY ??= '1'; // as in agent/onnxruntime.ts: no telemetry, no /tmp file
+
 const [path = '', batch = 1, threads = 1, warmup = 0, steps = 1] = process.argv.slice(2).map((a, i) => (i === 0 ? a : Number(a))) as [string, number, number, number, number];
 const session = await ort.InferenceSession.create(path, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
 const meta = session.inputMetadata[0];

@@ -1,7 +1,7 @@
 // Activation ranges for static quantization: the fp32 model runs in onnxruntime-node with the
 // tensors to quantize added as graph outputs, one image at a time. `minmax` keeps the extremes;
 // `percentile` (two passes: extremes, then a histogram) clips the rare outliers at both ends.
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import { ModelError } from '../../harness/errors.js';
 import { fixedBatch, padBatch } from './fixed-batch.js';
 import { encodeModel, type ModelProto } from './onnx-file.js';

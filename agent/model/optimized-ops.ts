@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import { ModelError } from '../../harness/errors.js';
 import { decodeModel } from './onnx-file.js';
 

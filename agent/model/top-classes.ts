@@ -1,6 +1,6 @@
 // Top-1 classes of a model over a set of images, in onnxruntime-node: the basis of fp32/int8
 // agreement and of the noise-robustness check of the synthetic nets.
-import ort from 'onnxruntime-node';
+import ort from '../onnxruntime.js';
 import { ModelError } from '../../harness/errors.js';
 import { fixedBatch, padBatch } from './fixed-batch.js';
 

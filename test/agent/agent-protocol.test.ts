@@ -1,7 +1,7 @@
 // The agent's protocol end to end: a real agent process (spawnLocalAgent) running onnxruntime
 // on a tiny generated model.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -57,6 +57,17 @@ describe('agent protocol', () => {
     assert.equal(ok.type, 'ok');
     const closed = await session.channel.closed;
     assert.equal(closed.exitCode, 0);
+  });
+
+  it('leaves no onnxruntime telemetry file behind (ORT_DISABLE_TELEMETRY)', async () => {
+    const session = await open();
+    const hello = await session.request('hello', {});
+    await loadTiny(session);
+    await session.request('run', { warmup: 1, steps: 2, batch: 2 });
+    await session.request('bye', {});
+    await session.channel.closed;
+    // onnxruntime-node 1.30's 1DS telemetry client writes this file on the first session when enabled.
+    assert.equal(existsSync(join(tmpdir(), `mat-debug-${hello.pid}.log`)), false);
   });
 
   it('loads a model (checking its sha256) and runs a fixed number of steps with raw samples', async () => {

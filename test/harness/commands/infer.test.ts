@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
-import ort from 'onnxruntime-node';
+import ort from '../../../agent/onnxruntime.js';
 import { PNG } from 'pngjs';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../../../harness/infer/preprocess-image.js';
 import type { InferReport } from '../../../harness/infer/infer-text.js';
