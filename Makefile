@@ -40,8 +40,10 @@ unit: build
 test: lab-deps lint build
 	node --test --test-concurrency=1 dist/test/
 
-bench: build
+bench: build lab-deps
 	node dist/bench/run.js
+	node dist/bench/deploy.js
+	node dist/bench/deploy.js --bundled-node
 
 clean:
 	rm -rf dist .cache
