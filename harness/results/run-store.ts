@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 import type { CellRecord } from './cell-record.js';
-import { summaryCsv } from './summary-csv.js';
+import { renderCsv } from '../report/csv.js';
 import type { RunManifest, RunSummary } from './types.js';
 
 /** A run id: UTC time plus the config name, e.g. `20261126-193500-demo`. */
@@ -98,6 +98,6 @@ export class RunStore {
 
   async writeSummary(summary: RunSummary): Promise<void> {
     await writeJsonAtomic(join(this.dir, 'summary.json'), summary);
-    await writeFileAtomic(join(this.dir, 'summary.csv'), summaryCsv(summary));
+    await writeFileAtomic(join(this.dir, 'summary.csv'), renderCsv(summary));
   }
 }

@@ -114,9 +114,9 @@ describe('vharness run configs/ci.yaml on this machine', () => {
     assert.deepEqual(manifest.models.map((m) => m.precision).sort(), ['fp32', 'int8']);
     assert.ok(manifest.hosts.length >= 1 && manifest.hosts.every((h) => h.sysinfo !== undefined));
     assert.equal(manifest.versions.node, process.version);
-    const csv = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(dir, 'summary.csv'), 'utf8').trim().split('\r\n');
     assert.equal(csv.length, 21);
-    assert.match(csv[0] ?? '', /^key,workload,precision,target,configuration,instances/);
+    assert.match(csv[0] ?? '', /^run_id,key,workload,precision,target,configuration,instances/);
     // This run's cgroups are gone (the shared parent may belong to another run in progress).
     assert.equal(existsSync(join(cgroupParent, basename(dir))), false);
   });

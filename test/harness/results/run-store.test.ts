@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UsageError } from '../../../harness/errors.js';
 import { cellFileName, newRunId, RunStore } from '../../../harness/results/run-store.js';
-import { summaryCsv } from '../../../harness/results/summary-csv.js';
 import type { CellRecord } from '../../../harness/results/cell-record.js';
 import type { CellSummary, RunManifest, RunSummary } from '../../../harness/results/types.js';
 
@@ -68,16 +67,5 @@ describe('RunStore', () => {
 
   it('refuses to resume something that is not a run', async () => {
     await assert.rejects(RunStore.open(tmp, 'no-such-run'), (e: unknown) => e instanceof UsageError && /got 'no-such-run'/.test(e.message));
-  });
-});
-
-describe('summaryCsv', () => {
-  it('writes one quoted-where-needed row per cell', () => {
-    const csv = summaryCsv({ run_id: 'r', config: 'c', inventory: 'i', model: { arch: 'tiny' }, started_at: '', finished_at: '', cells: [summaryCell('k/a', 'completed'), summaryCell('k/b', 'failed')] });
-    const lines = csv.trim().split('\n');
-    assert.equal(lines.length, 3);
-    assert.ok(lines[0]?.startsWith('key,workload,precision,target,configuration,instances,vcpus_per_instance'));
-    assert.ok(lines[1]?.startsWith('k/a,latency,fp32,vm,1,1,2,1,1,2,completed,true,,10,1,1,1,1,1,2,0,1,,'));
-    assert.ok(lines[2]?.endsWith(',"agent said ""no"", then left"'));
   });
 });
