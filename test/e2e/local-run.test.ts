@@ -1,7 +1,6 @@
 // End to end on the embedded default: `vharness run configs/ci.yaml` (tiny model) into a
 // temporary results directory, then --resume, then an interrupted run resumed to the end.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -10,39 +9,13 @@ import { fileURLToPath } from 'node:url';
 import type { CellRecord } from '../../harness/results/cell-record.js';
 import { cellFileName } from '../../harness/results/run-store.js';
 import type { RunManifest, RunSummary } from '../../harness/results/types.js';
+import { runCli, resultsDirOf as resultsDir, type CliOptions, type CliRun as Run } from '../cli-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'bin/vharness.js');
+const vharness = (args: string[], onStderr?: CliOptions['onStderr']): Promise<Run> => runCli(args, onStderr ? { cwd: tmp, onStderr } : { cwd: tmp });
 const tmp = mkdtempSync(join(tmpdir(), 'vharness-e2e-'));
 const cgroupParent = '/sys/fs/cgroup/memory/vharness';
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vharness(args: string[], onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function resultsDir(run: Run): string {
-  const dir = /^results: (.+)$/m.exec(run.stdout)?.[1];
-  assert.ok(dir, `stdout names the results directory:\n${run.stdout}\n${run.stderr}`);
-  return dir;
-}
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 

@@ -1,26 +1,14 @@
 // `vharness compare` and `vharness report --format` spawned as the user runs them.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { cascadelake, partial, skylake, writeSampleRun } from '../fixtures/runs/sample-run.js';
+import { runCli, type CliRun } from '../cli-process.js';
 
-const exec = promisify(execFile);
-const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin', 'vharness.js');
 
-async function vharness(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const vharness = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> => runCli(args, { env });
 
 describe('vharness compare / report formats', { timeout: 60_000 }, () => {
   let tmp: string;

@@ -1,27 +1,15 @@
 // `vharness inventory diff` spawned on real inventory files; --probe reaches this machine
 // through the real agent (the local provider) for both labs.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startTestVcenter, type TestVcenter } from '../harness/vsphere/vcsim-fixture.js';
+import { runCli, type CliRun } from '../cli-process.js';
 
-const exec = promisify(execFile);
-const bin = join(fileURLToPath(new URL('../../../', import.meta.url)), 'bin', 'vharness.js');
 
-async function vharness(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const vharness = (args: string[]): Promise<CliRun> => runCli(args);
 
 const sshLab = (name: string, address: string, extra = '') => `name: ${name}
 vm:

@@ -18,33 +18,11 @@ import type { RunManifest, RunSummary } from '../../harness/results/types.js';
 import { VimClient } from '../../harness/vsphere/client.js';
 import { listVms } from '../../harness/vsphere/vm-inventory.js';
 import { recordingLogger } from '../lab/ssh-lab-fixture.js';
+import { runCli, resultsDirOf as resultsDir, type CliRun as Run } from '../cli-process.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = join(root, 'bin/vharness.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function vharness(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function resultsDir(run: Run): string {
-  const dir = /^results: (.+)$/m.exec(run.stdout)?.[1];
-  assert.ok(dir, `stdout names the results directory:\n${run.stdout}\n${run.stderr}`);
-  return dir;
-}
+const vharness = (args: string[], cwd: string): Promise<Run> => runCli(args, { cwd });
 
 async function summaryOf(run: Run): Promise<RunSummary> {
   return JSON.parse(await readFile(join(resultsDir(run), 'summary.json'), 'utf8')) as RunSummary;

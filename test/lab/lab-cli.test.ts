@@ -2,31 +2,19 @@
 // inventory, then nothing left behind (outer and inner pids, a detached session process,
 // the lab directory).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { loadInventory } from '../../harness/config/load.js';
 import { processAlive } from '../../harness/lab/guests.js';
 import type { LabState } from '../../harness/lab/state.js';
 import { connectSsh } from '../../harness/transport/ssh-connect.js';
 import { recordingLogger } from './ssh-lab-fixture.js';
+import { runCli, type CliRun } from '../cli-process.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../../bin/vharness.js', import.meta.url));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (args: string[]): Promise<CliRun> => runCli(args, { timeoutMs: 60_000 });
 
 /** Host pids whose command line contains `needle`. */
 async function pidsWithCmdline(needle: string): Promise<number[]> {

@@ -1,11 +1,9 @@
 // `vharness infer` through the real CLI binary on a tiny generated model: speed report as JSON,
 // accuracy on a generated PNG dataset, agreement, and clean errors.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
 import ort from '../../../agent/onnxruntime.js';
@@ -13,19 +11,10 @@ import { PNG } from 'pngjs';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../../../harness/infer/preprocess-image.js';
 import type { InferReport } from '../../../harness/infer/infer-text.js';
 import { TINY_CLASSES, TINY_SHAPE, writeTinyModel } from '../../agent/tiny-onnx-fixture.js';
+import { runCli, type CliRun } from '../../cli-process.js';
 
-const cli = fileURLToPath(new URL('../../../../bin/vharness.js', import.meta.url));
 
-function vharness(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const vharness = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> => runCli(args, { env });
 
 function writeSolidPng(path: string, rgb: readonly [number, number, number], width: number, height: number): void {
   const png = new PNG({ width, height });
