@@ -112,7 +112,8 @@ export async function buildVcenterSim(log: Logger = silentLogger): Promise<strin
   return binary;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 checks without sending anything). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

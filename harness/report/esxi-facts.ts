@@ -3,18 +3,9 @@
 import type { Inventory } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { connectVsphere } from '../vsphere/connect.js';
-import { listHosts } from '../vsphere/host-facts.js';
+import { listHosts, type EsxiHost } from '../vsphere/host-facts.js';
 
-export interface EsxiFacts {
-  name: string;
-  esxi: string;
-  build: string;
-  cpuModel: string;
-  sockets: number;
-  cores: number;
-  threads: number;
-  memoryBytes: number;
-}
+export type EsxiFacts = Pick<EsxiHost, 'name' | 'esxi' | 'build' | 'cpuModel' | 'sockets' | 'cores' | 'threads' | 'memoryBytes'>;
 
 export type LabEsxi = { status: 'none' } | { status: 'ok'; vcenter: string; hosts: EsxiFacts[] } | { status: 'failed'; error: string };
 

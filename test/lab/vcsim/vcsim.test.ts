@@ -7,18 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadInventory } from '../../../harness/config/load.js';
-import { startVcenterSim, stopVcenterSim } from '../../../harness/lab/vcsim.js';
+import { alive, startVcenterSim, stopVcenterSim } from '../../../harness/lab/vcsim.js';
 import { silentLogger } from '../../../harness/log.js';
 import { connectVsphere } from '../../../harness/vsphere/connect.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('vCenter simulator for the lab', () => {
   it('starts with a login, writes a loadable inventory for the guests, and stops clean', async () => {
