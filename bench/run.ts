@@ -35,7 +35,7 @@ const { values } = parseArgs({
 /** Step counts: full for recorded numbers, quick to check the bench works. */
 const plan = values.quick
   ? { rounds: 1, b1: { warmup: 3, steps: 10 }, b32: { warmup: 1, steps: 2 }, peakIterations: 5_000_000, peakRepeats: 1 }
-  : { rounds: 3, b1: { warmup: 20, steps: 200 }, b32: { warmup: 3, steps: 15 }, peakIterations: 100_000_000, peakRepeats: 3 };
+  : { rounds: 5, b1: { warmup: 20, steps: 300 }, b32: { warmup: 3, steps: 15 }, peakIterations: 100_000_000, peakRepeats: 3 };
 const threads = values.threads === undefined ? processAffinity().length : Number(values.threads);
 if (!Number.isInteger(threads) || threads < 1) throw new Error(`Expected --threads to be an integer >= 1, got '${values.threads}'`);
 
@@ -72,13 +72,20 @@ const models = await benchModels({ fp32: values.fp32, int8: values.int8, log: no
 for (const m of [models.fp32, models.int8]) say(`model ${m.precision}: ${m.arch} ${m.path} sha256 ${m.sha256 ?? '-'}${m.macsPerImage ? ` · ${(m.macsPerImage / 1e9).toFixed(2)} GMAC/image` : ''}`);
 say();
 
-// (a) and (b, batch 1): alternate harness and bare loop so drift hits both alike.
+// (a) and (b, batch 1): alternate harness and bare loop so drift hits both alike, and swap
+// which goes first every round (ABBA): the first process after a pause tended to run slower.
 const batch1: Record<'fp32' | 'int8', { infer: number[]; bare: number[] }> = { fp32: { infer: [], bare: [] }, int8: { infer: [], bare: [] } };
 for (let round = 1; round <= plan.rounds; round++) {
   for (const model of [models.fp32, models.int8]) {
     note(`round ${round}/${plan.rounds}: ${model.precision} batch 1`);
-    batch1[model.precision].infer.push(await inferIps(model, 1, plan.b1));
-    batch1[model.precision].bare.push(await bareIps(model, 1, plan.b1));
+    const side = batch1[model.precision];
+    if (round % 2 === 1) {
+      side.infer.push(await inferIps(model, 1, plan.b1));
+      side.bare.push(await bareIps(model, 1, plan.b1));
+    } else {
+      side.bare.push(await bareIps(model, 1, plan.b1));
+      side.infer.push(await inferIps(model, 1, plan.b1));
+    }
   }
 }
 const b1 = {
