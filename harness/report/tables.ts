@@ -29,6 +29,12 @@ function pairKey(cell: CellSummary): string {
   return cell.workload === 'scaling' ? `n${cell.instances}` : cell.configuration;
 }
 
+/** The config column of the speedup table: scaling rows name their instance count too. */
+function configLabel(cell: CellSummary): string {
+  if (cell.workload !== 'scaling') return cell.configuration;
+  return cell.target === 'vm' ? `${cell.configuration} (${cell.instances} VM${cell.instances === 1 ? '' : 's'})` : `${cell.instances} process${cell.instances === 1 ? '' : 'es'}`;
+}
+
 function cellsOf(summary: RunSummary, workload: Workload): CellSummary[] {
   return summary.cells.filter((c) => c.workload === workload);
 }
@@ -119,7 +125,7 @@ function speedupTable(summary: RunSummary): string | undefined {
     // Latency: time ratio fp32/int8; throughput: int8/fp32. Both read "x times faster".
     const speedup = c.workload === 'latency' ? ratio(a, b) : ratio(b, a);
     const unit = c.workload === 'latency' ? ' ms' : ' img/s';
-    t.push([c.workload, c.target, pairKey(c), `${show(fp32)}${unit}`, `${show(int8)}${unit}`, formatRatio(speedup)]);
+    t.push([c.workload, c.target, configLabel(c), `${show(fp32)}${unit}`, `${show(int8)}${unit}`, formatRatio(speedup)]);
   }
   return t.length > 0 ? titled('int8 vs fp32', t) : undefined;
 }

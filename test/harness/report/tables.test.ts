@@ -59,4 +59,7 @@ describe('renderTables', () => {
     assert.match(text, /latency\s+│ vm\s+│ 1\s+│ 10\.1 ms\s+│ 5\.00 ms\s+│ 2\.02x/);
     assert.match(text, /\* flagged invalid/);
   });
+  it('names a scaling row by its VM configuration and VM count', () => {
+    assert.match(text, /scaling\s+│ vm\s+│ 4 \(2 VMs\)\s+│ 150 img\/s/);
+  });
 });
