@@ -3,7 +3,7 @@
 import type ort from 'onnxruntime-node';
 import { AgentFailure, asAgentFailure } from './agent-failure.js';
 import type { LoadedModel } from './infer.js';
-import { ErrorCode, type ProgressEvent } from './protocol.js';
+import { ErrorCode, type ProgressEvent, type RunResult } from './protocol.js';
 
 export interface RunBatchesOptions {
   model: LoadedModel;
@@ -24,16 +24,8 @@ export interface RunBatchesOptions {
   shouldStop?: () => boolean;
 }
 
-export interface RunBatchesResult {
-  batch: number;
-  startedAt: number;
-  firstBatchMs: number | null;
-  warmupDone: number;
-  starts: number[];
-  ends: number[];
-  peakRssBytes: number;
-  stopped: boolean;
-}
+/** The samples of a run: the protocol's `result` message without its envelope. */
+export type RunBatchesResult = Omit<RunResult, 'type' | 'id'>;
 
 /** The longest wait for a start instant the agent accepts. */
 export const MAX_START_DELAY_MS = 10 * 60_000;

@@ -3,7 +3,7 @@
 import type { Measure } from '../config/types.js';
 import type { InstanceRaw } from './cell-record.js';
 import { latencyStats } from './percentiles.js';
-import type { InstanceSummary, LatencyStats } from './types.js';
+import type { CellSummary, InstanceSummary, LatencyStats } from './types.js';
 
 export interface AggregateInput {
   instances: readonly InstanceRaw[];
@@ -13,18 +13,8 @@ export interface AggregateInput {
   maxSkewFraction?: number;
 }
 
-export interface Aggregate {
-  status: 'completed' | 'failed';
-  error?: string;
-  valid: boolean;
-  flags: string[];
-  throughput_ips: number | null;
-  latency_ms: LatencyStats | null;
-  first_inference_ms: number | null;
-  start_skew_ms: number | null;
-  window_s: number | null;
-  per_instance: InstanceSummary[];
-}
+/** The measured part of a cell's summary. */
+export type Aggregate = Pick<CellSummary, 'status' | 'error' | 'valid' | 'flags' | 'throughput_ips' | 'latency_ms' | 'first_inference_ms' | 'start_skew_ms' | 'window_s' | 'per_instance'>;
 
 /** Images of a batch sequence inside [from, to], prorated for batches crossing an edge. */
 export function imagesInWindow(starts: readonly number[], ends: readonly number[], batch: number, from: number, to: number): number {
