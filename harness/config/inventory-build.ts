@@ -30,6 +30,21 @@ function local(raw: Raw): LocalSettings {
   return out;
 }
 
+/** The SSH login fields shared by bare-metal/VM hosts and vSphere guests, defaults filled in. */
+function sshLogin(file: string, raw: Raw): VsphereSettings['guest'] {
+  const login: VsphereSettings['guest'] = {
+    port: (raw.port as number | undefined) ?? 22,
+    user: raw.user as string,
+    node: (raw.node as SshHost['node'] | undefined) ?? 'auto',
+    dir: (raw.dir as string | undefined) ?? '~/.vharness',
+  };
+  const key = secret(file, raw.key);
+  const password = secret(file, raw.password);
+  if (key) login.key = key;
+  if (password) login.password = password;
+  return login;
+}
+
 function sshHosts(source: YamlSource, raw: Raw[], at: KeyPath): SshHost[] {
   const names = new Map<string, number>();
   return raw.map((h, i) => {
@@ -37,18 +52,7 @@ function sshHosts(source: YamlSource, raw: Raw[], at: KeyPath): SshHost[] {
     const first = names.get(name);
     if (first !== undefined) throw source.error([...at, i, 'name'], `duplicate host name (first at hosts[${first}])`, name);
     names.set(name, i);
-    const host: SshHost = {
-      name,
-      address: h.address as string,
-      port: (h.port as number | undefined) ?? 22,
-      user: h.user as string,
-      node: (h.node as SshHost['node'] | undefined) ?? 'auto',
-      dir: (h.dir as string | undefined) ?? '~/.vharness',
-    };
-    const key = secret(source.file, h.key);
-    const password = secret(source.file, h.password);
-    if (key) host.key = key;
-    if (password) host.password = password;
+    const host: SshHost = { name, address: h.address as string, ...sshLogin(source.file, h) };
     if (Array.isArray(h.cpus)) host.cpus = h.cpus as number[][];
     return host;
   });
@@ -58,17 +62,7 @@ function vsphere(source: YamlSource, raw: Raw, at: KeyPath): VsphereSettings {
   const trust = (['ca', 'thumbprint'] as const).filter((k) => raw[k] !== undefined);
   if (raw.insecure === true && trust.length > 0) throw source.error([...at, 'insecure'], `cannot be combined with '${trust[0]}'`, true);
   if (trust.length > 1) throw source.error([...at, 'thumbprint'], "give either 'ca' or 'thumbprint', not both", raw.thumbprint);
-  const guestRaw = raw.guest as Raw;
-  const guest: VsphereSettings['guest'] = {
-    port: (guestRaw.port as number | undefined) ?? 22,
-    user: guestRaw.user as string,
-    node: (guestRaw.node as SshHost['node'] | undefined) ?? 'auto',
-    dir: (guestRaw.dir as string | undefined) ?? '~/.vharness',
-  };
-  const key = secret(source.file, guestRaw.key);
-  const password = secret(source.file, guestRaw.password);
-  if (key) guest.key = key;
-  if (password) guest.password = password;
+  const guest = sshLogin(source.file, raw.guest as Raw);
   const pool = raw.ipPool as { cidr: string; addresses: string[]; gateway?: string; dns?: string[] };
   const out: VsphereSettings = {
     url: raw.url as string,
