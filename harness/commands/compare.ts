@@ -1,41 +1,42 @@
 // `vharness compare RUN_A RUN_B`: the same cells of two runs side by side with B/A ratios.
 import { resolve } from 'node:path';
-import { parse } from '../args.js';
-import type { Command } from '../cli.js';
+import { precisionFlag } from '../args.js';
+import { defineCommand } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { compareRuns, type CompareOptions } from '../report/compare-cells.js';
 import { writeCompareHtml } from '../report/compare-html.js';
 import { renderCompareTable } from '../report/compare-table.js';
 import { loadRun } from '../report/run-files.js';
-import type { Precision } from '../../agent/protocol.js';
+import { resultsDirFlag, runDirOf } from './run-dir-arg.js';
+import { precisionOption } from './shared-flags.js';
 
-const usage = `usage: vharness compare RUN_A RUN_B [--a-precision P --b-precision P] [--html FILE] [--json]
-
-Matches the cells of two run directories by workload, precision, target, configuration and
-instances, and prints them side by side with B/A ratios (cells found in one run only are listed).
-  --a-precision P, --b-precision P   compare A's P cells with B's (e.g. fp32 on one lab vs int8
-                                     on another, as the study did); give both
-  --html FILE   also write the side-by-side report view (both runs' figures with ratios)
-  --json        print the comparison as JSON instead of the table
-`;
-
-function precisionFlag(name: string, value: string | undefined): Precision | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'fp32' && value !== 'int8') throw new UsageError(`Expected --${name} to be fp32 or int8, got '${value}'`);
-  return value;
-}
-
-export const command: Command = {
-  summary: 'compare two runs cell by cell with B/A ratios',
-  usage,
-  async run(argv) {
-    const { values, positionals } = parse(argv, { 'a-precision': { type: 'string' }, 'b-precision': { type: 'string' }, html: { type: 'string' }, json: { type: 'boolean' } }, usage);
-    if (positionals.length !== 2) throw new UsageError(`Expected two run directories RUN_A RUN_B, got ${positionals.length}`, { hint: usage.split('\n')[0] });
+export const command = defineCommand({
+  args: 'RUN_A RUN_B',
+  description: `Matches the cells of two runs (directories or run ids) by workload, precision, target,
+configuration and instances, and prints them side by side with B/A ratios (cells found in
+one run only are listed).`,
+  flags: {
+    'a-precision': { ...precisionOption, help: "compare A's P cells with B's --b-precision cells (e.g. fp32 on one lab\nvs int8 on another, as the study did); give both" },
+    'b-precision': { ...precisionOption, help: 'the precision of B to compare with --a-precision' },
+    html: { type: 'string', arg: 'FILE', file: true, help: "also write the side-by-side report view (both runs' figures with ratios)" },
+    json: { type: 'boolean', help: 'print the comparison as JSON instead of the table' },
+    'results-dir': resultsDirFlag,
+  },
+  examples: [
+    { command: 'vharness compare results/lab-a-run results/lab-b-run', says: 'the same cells of two labs with B/A ratios' },
+    { command: 'vharness compare RUN_A RUN_B --a-precision fp32 --b-precision int8', says: 'fp32 on one lab against int8 on the other, as the study did' },
+    { command: 'vharness compare RUN_A RUN_B --html compare.html', says: 'also the side-by-side HTML view' },
+  ],
+  exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, or a RUN is not a run directory or id'], ExitCode.failure],
+  async run({ values, positionals }) {
+    if (positionals.length !== 2) throw new UsageError(`Expected two runs RUN_A RUN_B (directories or run ids), got ${positionals.length}`);
     const aPrecision = precisionFlag('a-precision', values['a-precision']);
     const bPrecision = precisionFlag('b-precision', values['b-precision']);
     if ((aPrecision === undefined) !== (bPrecision === undefined)) throw new UsageError('Give both --a-precision and --b-precision to compare across precisions');
     const options: CompareOptions = aPrecision && bPrecision ? { aPrecision, bPrecision } : {};
-    const [a, b] = await Promise.all([loadRun(positionals[0] as string), loadRun(positionals[1] as string)]);
+    const dirs = await Promise.all(positionals.map((p) => runDirOf(p, values['results-dir'])));
+    const [a, b] = await Promise.all(dirs.map((d) => loadRun(d)));
+    if (a === undefined || b === undefined) throw new UsageError('Expected two runs');
     const comparison = compareRuns(a, b, options);
     if (values.html !== undefined) {
       const file = resolve(values.html);
@@ -55,4 +56,4 @@ export const command: Command = {
     }
     return ExitCode.ok;
   },
-};
+});

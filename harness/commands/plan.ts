@@ -2,34 +2,37 @@
 // provider preflight findings and an estimated duration. No side effects.
 import { availableParallelism, totalmem } from 'node:os';
 import Table from 'cli-table3';
-import { parse } from '../args.js';
 import { tableOptions } from '../report/table-style.js';
-import type { Command } from '../cli.js';
+import { defineCommand } from '../command.js';
 import { loadConfig, loadInventory } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { silentLogger } from '../log.js';
 import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { expandCells } from '../plan/expand.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { createProviders } from '../providers/index.js';
 import type { Finding, ProviderContext, TargetRequest } from '../providers/provider.js';
+import { inventoryOption, jsonOption, onlyOption, precisionsOption } from './shared-flags.js';
 
-const usage = `usage: vharness plan CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--json]
-
-Shows what \`vharness run\` would do: every cell, where its instances go, vCPU and memory
-totals, the providers' preflight findings and a rough duration estimate. Changes nothing.
-  -i, --inventory FILE   where to run (default: this machine, inventories/local.yaml)
-  --only WORKLOAD        latency, throughput, scaling, multistream (comma-separated)
-  --precision P          fp32 or int8 (comma-separated)
-  --json                 print the plan as JSON
-`;
-
-export const command: Command = {
-  summary: 'show the cells, placement, capacity and estimated duration of a config',
-  usage,
-  async run(argv) {
-    const { values, positionals } = parse(argv, { inventory: { type: 'string', short: 'i' }, only: { type: 'string' }, precision: { type: 'string' }, json: { type: 'boolean' } }, usage);
-    if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: usage.split('\n')[0] });
+export const command = defineCommand({
+  args: 'CONFIG',
+  description: `Shows what 'vharness run' would do: every cell, where its instances go, vCPU and memory
+totals, the providers' preflight findings (template, privileges, capacity) and a rough
+duration estimate. Changes nothing.`,
+  flags: {
+    inventory: inventoryOption,
+    only: onlyOption,
+    precision: precisionsOption,
+    json: jsonOption('the plan'),
+  },
+  examples: [
+    { command: 'vharness plan configs/demo.yaml', says: 'the demo matrix on this machine: cells, sizes, estimated duration' },
+    { command: 'vharness plan configs/table3.yaml -i inventories/lab.yaml', says: 'a real lab: template, privileges, host capacity and datastore checks' },
+    { command: 'vharness plan configs/table3.yaml --only latency --precision int8 --json', says: 'the selected cells as JSON' },
+  ],
+  exits: [ExitCode.ok, ExitCode.usage, ExitCode.config, ExitCode.ssh, ExitCode.vsphere],
+  async run({ values, positionals }) {
+    if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: "see 'vharness plan --help'" });
     const config = await loadConfig(positionals[0] as string);
     const inventory = await loadInventory(values.inventory);
     const cells = expandCells(config, selectionFromFlags(values.only, values.precision));
@@ -81,4 +84,4 @@ export const command: Command = {
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
-};
+});

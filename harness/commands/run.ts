@@ -1,8 +1,8 @@
 // `vharness run CONFIG`: runs the matrix of a config on an inventory's targets and prints the
 // paper-shaped tables and the results path. Exit 0 when every cell completed, 8 otherwise,
 // 130/143 when interrupted (what was stored is kept; --resume continues it).
-import { parse } from '../args.js';
-import type { Command } from '../cli.js';
+import { basename } from 'node:path';
+import { defineCommand } from '../command.js';
 import { loadConfig, loadInventory } from '../config/load.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -11,47 +11,48 @@ import { applyTeardownFlag } from '../providers/vsphere.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { renderTables } from '../report/tables.js';
 import { runMatrix } from '../run/run-matrix.js';
-
-const usage = `usage: vharness run CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--resume RUN] [--results-dir DIR] [--teardown POLICY] [--no-report] [--json]
-
-Runs every cell of CONFIG (workload x configuration x precision x target) and stores
-results/<run-id>/ (manifest.json, cells/*.json with raw samples, summary.json, summary.csv,
-report.html), then prints the tables and the results path.
-  -i, --inventory FILE   where to run (default: this machine, inventories/local.yaml)
-  --only WORKLOAD        latency, throughput, scaling, multistream (comma-separated)
-  --precision P          fp32 or int8 (comma-separated)
-  --resume RUN           rerun only the missing or failed cells of RUN (an id or a path)
-  --results-dir DIR      where run directories go (default: the inventory's resultsDir, ./results)
-  --teardown POLICY      vSphere VMs created by the run: never, on-success, always (default: the inventory's)
-  --no-report            do not write report.html
-  --json                 print summary.json on stdout instead of the tables
-Exit codes: 0 all cells completed, 8 some cells failed, 3 bad config, 130/143 interrupted.
-`;
+import { inventoryOption, onlyOption, precisionsOption } from './shared-flags.js';
 
 async function writeReport(dir: string): Promise<string | undefined> {
   const { writeHtmlReport } = await import('../report/html.js');
   return writeHtmlReport(dir);
 }
 
-export const command: Command = {
-  summary: 'run the benchmark matrix of a config and print the tables',
-  usage,
-  async run(argv) {
-    const { values, positionals } = parse(
-      argv,
-      {
-        inventory: { type: 'string', short: 'i' },
-        only: { type: 'string' },
-        precision: { type: 'string' },
-        resume: { type: 'string' },
-        'results-dir': { type: 'string' },
-        teardown: { type: 'string' },
-        'no-report': { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-      usage,
-    );
-    if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: usage.split('\n')[0] });
+export const command = defineCommand({
+  args: 'CONFIG',
+  description: `Runs every cell of CONFIG (workload x configuration x precision x target) and stores
+results/<run-id>/ (manifest.json, cells/*.json with raw samples, summary.json, summary.csv,
+report.html), then prints the tables and the results path. Progress goes to stderr.`,
+  flags: {
+    inventory: inventoryOption,
+    only: onlyOption,
+    precision: precisionsOption,
+    resume: { type: 'string', arg: 'RUN', help: 'rerun only the missing or failed cells of RUN (a run id or its directory)' },
+    'results-dir': { type: 'string', arg: 'DIR', file: true, help: "where run directories go (default: the inventory's resultsDir, ./results)" },
+    teardown: { type: 'string', arg: 'POLICY', choices: ['never', 'on-success', 'always'], help: "vSphere VMs created by the run: never, on-success, always (default: the inventory's)" },
+    'no-report': { type: 'boolean', help: 'do not write report.html' },
+    json: { type: 'boolean', help: 'print summary.json (with results_dir) on stdout instead of the tables' },
+  },
+  examples: [
+    { command: 'vharness run configs/demo.yaml', says: 'the demo matrix on this machine (a few minutes on 2 cores)' },
+    { command: 'vharness run configs/table3.yaml -i inventories/lab.yaml --only scaling --precision int8', says: 'the int8 scaling cells of the study on a vSphere lab' },
+    { command: 'vharness run configs/table3.yaml -i inventories/lab.yaml --resume 20260101-120000-ab12', says: 'rerun only the missing or failed cells of that run' },
+    { command: 'vharness run configs/ci.yaml --results-dir /tmp/r --json --no-report', says: 'summary.json on stdout, no report.html' },
+  ],
+  exits: [
+    [ExitCode.ok, 'every cell completed'],
+    ExitCode.usage,
+    ExitCode.config,
+    ExitCode.model,
+    ExitCode.agent,
+    ExitCode.ssh,
+    ExitCode.vsphere,
+    [ExitCode.cellsFailed, 'the run finished but some cells failed; --resume reruns them'],
+    [ExitCode.interrupted, 'Ctrl-C: what was stored is kept; --resume <run-id> continues'],
+    [ExitCode.terminated, 'SIGTERM: as for Ctrl-C'],
+  ],
+  async run({ values, positionals, argv }) {
+    if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: "see 'vharness run --help'" });
     const selection = selectionFromFlags(values.only, values.precision);
     const config = await loadConfig(positionals[0] as string);
     const inventory = applyTeardownFlag(await loadInventory(values.inventory), values.teardown);
@@ -75,21 +76,25 @@ export const command: Command = {
       if (values.resume !== undefined) options.resume = values.resume;
       if (values['results-dir'] !== undefined) options.resultsDir = values['results-dir'];
       const result = await runMatrix(options);
+      const resumeHint = `--resume ${basename(result.dir)}${values['results-dir'] === undefined ? '' : ` --results-dir ${values['results-dir']}`}`;
       if (!values['no-report'] && result.ran > 0) {
         await writeReport(result.dir).then(
           (file) => file && log.info(`report: ${file}`),
           (error: unknown) => log.warn(`report.html not written: ${error instanceof Error ? error.message : String(error)}`),
         );
       }
-      if (values.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      if (values.json) process.stdout.write(`${JSON.stringify({ ...result.summary, results_dir: result.dir }, null, 2)}\n`);
       else process.stdout.write(`${renderTables(result.summary).join('\n\n')}\n\nresults: ${result.dir}\n`);
-      if (signalCode !== undefined) return signalCode;
+      if (signalCode !== undefined) {
+        log.warn(`interrupted; continue with ${resumeHint}`);
+        return signalCode;
+      }
       const failed = cells.filter((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed').length;
-      if (failed > 0) log.warn(`${failed} of ${cells.length} cells did not complete; rerun them with --resume ${result.dir}`);
+      if (failed > 0) log.warn(`${failed} of ${cells.length} cells did not complete; rerun them with ${resumeHint}`);
       return failed > 0 ? ExitCode.cellsFailed : ExitCode.ok;
     } finally {
       process.off('SIGINT', handlers.SIGINT);
       process.off('SIGTERM', handlers.SIGTERM);
     }
   },
-};
+});

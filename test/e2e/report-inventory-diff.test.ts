@@ -65,7 +65,7 @@ describe('vharness inventory diff', { timeout: 60_000 }, () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Expected two inventory files/);
     const s = await vharness(['inventory', 'show']);
-    assert.match(s.stderr, /Unknown inventory subcommand 'show'/);
+    assert.match(s.stderr, /unknown inventory subcommand 'show'/);
     const bad = await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'missing.yaml')]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /missing\.yaml/);

@@ -24,7 +24,7 @@ describe('vharness vms usage', () => {
     assert.match(two.stderr, /only one of --run, --expired, --all-owned/);
     const unknown = vms('nuke');
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Expected 'list' or 'destroy', got 'nuke'/);
+    assert.match(unknown.stderr, /unknown vms subcommand 'nuke'/);
   });
 
   it('refuses an inventory that does not use vSphere', () => {

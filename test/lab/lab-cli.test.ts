@@ -80,7 +80,7 @@ test('lab up writes a working inventory; lab down leaves no process, mount or fi
 test('lab usage errors: unknown action, bad --guests, --no-node out of range', async () => {
   const bad = await cli(['lab', 'sideways']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /unknown action 'sideways'/);
+  assert.match(bad.stderr, /unknown lab subcommand 'sideways'/);
   const guests = await cli(['lab', 'up', '--guests', '0', '--dir', join(tmpdir(), 'vharness-never')]);
   assert.equal(guests.code, 2);
   assert.match(guests.stderr, /--guests/);
