@@ -71,6 +71,15 @@ export class ConfigError extends VharnessError {
   }
 }
 
+/** Every problem found in one config or inventory file, one line each (exit 3). */
+export class ConfigErrors extends VharnessError {
+  readonly problems: readonly ConfigError[];
+  constructor(problems: readonly ConfigError[]) {
+    super(problems.map((p) => p.message).join('\n'), ExitCode.config);
+    this.problems = problems;
+  }
+}
+
 export class ModelError extends VharnessError {
   constructor(message: string, options?: VharnessErrorOptions) {
     super(message, ExitCode.model, options);

@@ -29,7 +29,7 @@ one run only are listed).`,
   ],
   exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, or a RUN is not a run directory or id'], ExitCode.failure],
   async run({ values, positionals }) {
-    if (positionals.length !== 2) throw new UsageError(`Expected two runs RUN_A RUN_B (directories or run ids), got ${positionals.length}`);
+    if (positionals.length !== 2) throw new UsageError(`Expected two run directories (or run ids) RUN_A RUN_B, got ${positionals.length}`);
     const aPrecision = precisionFlag('a-precision', values['a-precision']);
     const bPrecision = precisionFlag('b-precision', values['b-precision']);
     if ((aPrecision === undefined) !== (bPrecision === undefined)) throw new UsageError('Give both --a-precision and --b-precision to compare across precisions');

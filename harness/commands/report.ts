@@ -41,7 +41,7 @@ Markdown for pasting into issues; csv one row per cell; json the figures and fac
   ],
   exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, or RUN is not a run directory or id'], ExitCode.failure],
   async run({ values, positionals }) {
-    if (positionals.length !== 1) throw new UsageError(`Expected one RUN (a run directory or id), got ${positionals.length}`);
+    if (positionals.length !== 1) throw new UsageError(`Expected one RUN_DIR (a run directory or run id), got ${positionals.length}`);
     const runDir = await runDirOf(positionals[0] as string, values['results-dir']);
     const format = values.format ?? 'html';
     if (!isFormat(format)) throw new UsageError(`Expected --format to be one of html, md, csv, json, got '${format}'`);

@@ -3,6 +3,7 @@
 import type { Precision } from '../../agent/protocol.js';
 import type { Config, Configuration, Measure, WorkloadConfig } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
+import type { Problems } from './problems.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** The study's measuring: warmup_steps=250 steps=500. */
@@ -57,16 +58,16 @@ function resolveArch(file: string, arch: string): string {
   return /[/\\]|\.onnx$/i.test(arch) ? resolveFromFile(file, arch) : arch;
 }
 
-/** Builds the Config from a schema-valid source; throws ConfigError on semantic errors. */
-export function buildConfig(source: YamlSource): Config {
+/** Builds the Config from a schema-valid source; semantic errors go to `problems` (the caller throws). */
+export function buildConfig(source: YamlSource, problems: Problems): Config {
   const raw = source.data as RawConfig;
   const configurations: Configuration[] = [];
   const seen = new Map<string, number>();
   raw.configurations.forEach((c, i) => {
     const id = String(c.id);
     const first = seen.get(id);
-    if (first !== undefined) throw source.error(['configurations', i, 'id'], `duplicate configuration id (first at configurations[${first}])`, c.id);
-    seen.set(id, i);
+    if (first !== undefined) problems.add(source.error(['configurations', i, 'id'], `duplicate configuration id (first at configurations[${first}])`, c.id));
+    else seen.set(id, i);
     configurations.push({ id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB });
   });
 
@@ -74,15 +75,15 @@ export function buildConfig(source: YamlSource): Config {
   const basePrecisions = raw.precisions ?? DEFAULT_PRECISIONS;
   const ref = (path: (string | number)[], value: string | number): string => {
     const id = String(value);
-    if (!seen.has(id)) throw source.error(path, `unknown configuration (defined: ${[...seen.keys()].join(', ')})`, value);
+    if (!seen.has(id)) problems.add(source.error(path, `unknown configuration (defined: ${[...seen.keys()].join(', ')})`, value));
     return id;
   };
 
   const cellKeys = new Map<string, number>();
   const claim = (key: string, i: number, path: (string | number)[], value: unknown): void => {
     const first = cellKeys.get(key);
-    if (first !== undefined) throw source.error(path, `workload repeats workloads[${first}] on the same configuration`, value);
-    cellKeys.set(key, i);
+    if (first !== undefined) problems.add(source.error(path, `workload repeats workloads[${first}] on the same configuration`, value));
+    else cellKeys.set(key, i);
   };
 
   const workloads: WorkloadConfig[] = raw.workloads.map((w, i): WorkloadConfig => {
@@ -112,7 +113,7 @@ export function buildConfig(source: YamlSource): Config {
         if (w.baremetalInstances) {
           const counts = w.baremetalInstances;
           const dup = counts.findIndex((n, j) => counts.indexOf(n) !== j);
-          if (dup >= 0) throw source.error([...at, 'baremetalInstances', dup], 'repeats an instance count', counts[dup]);
+          if (dup >= 0) problems.add(source.error([...at, 'baremetalInstances', dup], 'repeats an instance count', counts[dup]));
           out.baremetalInstances = [...counts];
         }
         return out;

@@ -22,6 +22,7 @@ import type { MoRef } from '../vsphere/moref.js';
 import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
 import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
 import { capacityFindings, datastoreFindings, drsFindings, hostsInScope } from '../vsphere/preflight.js';
+import { accessFindings } from '../vsphere/privilege-check.js';
 import { provisionVm, type ProvisionContext, type VmRequest } from '../vsphere/provision-vm.js';
 import type { TaskWaitOptions } from '../vsphere/task-wait.js';
 import { powerOffVm } from '../vsphere/vm-actions.js';
@@ -182,6 +183,7 @@ export class VsphereProvider implements Provider {
     const hosts = hostsInScope(await listHosts(client, placement.datacenter), placement);
     findings.push(...capacityFindings(vmRequests, hosts));
     findings.push(...(await drsFindings(client, placement)));
+    findings.push(...(await accessFindings(client, placement, this.settings.user, this.settings.template).catch((error: unknown): Finding[] => [{ level: 'warn', message: `vSphere: privileges not checked: ${error instanceof Error ? error.message : String(error)}` }])));
     const byName = new Map((await listVms(client, placement.datacenter)).map((v) => [v.name, v]));
     let newVms = 0;
     const names = new Set<string>();

@@ -7,7 +7,7 @@ import type { Precision, SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Cell } from '../plan/cell.js';
-import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
+import { estimateCellSeconds } from '../plan/estimate.js';
 import { createProviders } from '../providers/index.js';
 import type { HostFacts, Provider, ProviderContext } from '../providers/provider.js';
 import type { CellRecord } from '../results/cell-record.js';
@@ -16,6 +16,7 @@ import { newRunId, RunStore } from '../results/run-store.js';
 import type { RunManifest, RunSummary, TargetKind } from '../results/types.js';
 import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
+import { RunProgress } from './run-progress.js';
 import { runCell } from './run-cell.js';
 
 export interface RunMatrixOptions {
@@ -96,9 +97,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
 
   const records = new Map(previous);
   const cpus = availableParallelism();
-  const estimates = new Map(todo.map((c) => [c.key, estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })]));
-  let estimatedDone = 0;
-  let actualDone = 0;
+  const progress = new RunProgress({ estimates: todo.map((c) => estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })) });
   let ran = 0;
   let outcome = 'success' as 'success' | 'failure' | 'interrupted';
   try {
@@ -107,18 +106,22 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
         outcome = 'interrupted';
         break;
       }
-      const remaining = todo.slice(index).reduce((s, c) => s + (estimates.get(c.key) ?? 0), 0);
-      const scale = estimatedDone > 0 ? actualDone / estimatedDone : 1;
-      const eta = formatDuration(remaining * scale);
       const provider = providers[cell.target];
-      const began = Date.now();
+      progress.startCell(index, cell.key);
       const ctx: CellContext = {
         config,
         models: Object.fromEntries(models),
         provider,
         providerCtx,
         log,
-        onPhase: (phase) => log.progress(`[${index + 1}/${todo.length}] ${cell.key}: ${phase} (ETA ${eta})`),
+        onPhase: (phase) => {
+          progress.setPhase(phase);
+          log.progress(progress.render());
+        },
+        onSteps: (phase, done, total) => {
+          progress.setSteps(phase, done, total);
+          log.progress(progress.render());
+        },
         onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
           const name = cell.target === 'vm' ? instance : host;
           if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
@@ -127,8 +130,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
       if (signal) ctx.signal = signal;
       const record = await runCell(cell, ctx);
       ran++;
-      actualDone += (Date.now() - began) / 1000;
-      estimatedDone += estimates.get(cell.key) ?? 0;
+      progress.endCell();
       await store.writeCell(record);
       records.set(cell.key, record);
       const s = record.summary;

@@ -45,7 +45,7 @@ function measureRun(env: WorkloadEnv, measure: Measure, batch: number, threads: 
     threads,
     leadMs: ctx.config.startLeadMs,
     expectedMs,
-    onProgress: (name, phase, done, total) => ctx.onPhase(`${phase} ${name} ${done}${total === null ? '' : `/${total}`}`),
+    onProgress: (name, phase, done, total) => (ctx.onSteps ? ctx.onSteps(phase, done, total) : ctx.onPhase(`${phase} ${name} ${done}${total === null ? '' : `/${total}`}`)),
   };
   if (measure.durationMs !== undefined) options.durationMs = measure.durationMs;
   if (ctx.signal) options.signal = ctx.signal;

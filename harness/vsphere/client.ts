@@ -32,6 +32,7 @@ export interface ServiceContent {
   searchIndex: MoRef;
   sessionManager: MoRef;
   customFieldsManager: MoRef | undefined;
+  authorizationManager: MoRef | undefined;
   about: { fullName: string; version: string; apiVersion: string; apiType: string; instanceUuid: string };
 }
 
@@ -119,6 +120,7 @@ export class VimClient {
       searchIndex: ref('searchIndex'),
       sessionManager: ref('sessionManager'),
       customFieldsManager: asMoRef(field(value, 'customFieldsManager')),
+      authorizationManager: asMoRef(field(value, 'authorizationManager')),
       about: {
         fullName: asString(field(about, 'fullName')) ?? '',
         version: asString(field(about, 'version')) ?? '',

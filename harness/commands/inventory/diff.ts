@@ -59,8 +59,9 @@ named. The files alone cannot show CPU models, VNNI/AMX, memory or ESXi versions
       process.stdout.write(`${JSON.stringify({ a: { name: a.name, file: a.file }, b: { name: b.name, file: b.file }, differences, labs, findings }, null, 2)}\n`);
       return ExitCode.ok;
     }
-    const out = [`A: ${a.name} (${a.file})`, `B: ${b.name} (${b.file})`, '', renderInventoryDiff(a.name, b.name, differences)];
+    const out = [`A: ${a.name} (${a.file})`, `B: ${b.name} (${b.file})`, '', renderInventoryDiff(a.name, b.name, differences, process.stdout.columns || 100)];
     if (labs && findings) out.push('Live facts:', renderLabFacts(labs), 'What matters for the workloads:', renderFindings(findings));
+    else out.push('The files alone do not show what decides the results (CPU models, VNNI/AMX, cores, memory, ESXi versions):\nadd --probe to compare the live hosts of both labs.\n');
     process.stdout.write(out.join('\n'));
     return ExitCode.ok;
   },

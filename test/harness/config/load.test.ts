@@ -116,3 +116,43 @@ describe('the CLI on a bad config', () => {
     assert.equal(existsSync(results), false);
   });
 });
+
+describe('a file with several problems', () => {
+  it('reports every schema and semantic problem, in file order, each with line:column, key path and value', async () => {
+    const file = join(tmp, 'several.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: several',
+        'model: { arch: tiny }',
+        'precisions: [fp16]',
+        'configurations:',
+        '  - { id: 1, vms: 1, vcpus: 0, memoryGB: 1 }',
+        '  - { id: 1, vms: 1, vcpus: 2, memoryGB: 1 }',
+        'workloads:',
+        '  - { kind: latency, configuration: 7 }',
+        '  - { kind: throughput, configuration: 1, batch: 0, colour: red }',
+        '',
+      ].join('\n'),
+    );
+    const results = join(tmp, 'results-never-2');
+    const run = promisify(execFile)(process.execPath, [join(root, 'bin/vharness.js'), 'run', file, '--results-dir', results], { cwd: tmp });
+    await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 3);
+      assert.equal(
+        error.stderr,
+        [
+          `error: ${file}:3:14: precisions[0]: must be one of fp32, int8, got "fp16"`,
+          `error: ${file}:5:29: configurations[0].vcpus: must be >= 1, got 0`,
+          `error: ${file}:6:11: configurations[1].id: duplicate configuration id (first at configurations[0]), got 1`,
+          `error: ${file}:8:37: workloads[0].configuration: unknown configuration (defined: 1), got 7`,
+          `error: ${file}:9:50: workloads[1].batch: must be >= 1, got 0`,
+          `error: ${file}:9:53: workloads[1].colour: unknown key (expected one of kind, configuration, batch, threads, precisions, measure)`,
+          '',
+        ].join('\n'),
+      );
+      return true;
+    });
+    assert.equal(existsSync(results), false);
+  });
+});

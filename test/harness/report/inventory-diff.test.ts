@@ -59,3 +59,18 @@ describe('inventory diff', () => {
     assert.equal(diffs[0]?.section, 'general', 'sections in order');
   });
 });
+
+test('the differences table fits the terminal: long lists are summarized, long values wrap', async () => {
+  const { renderInventoryDiff } = await import('../../../harness/report/inventory-diff-text.js');
+  const pool = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `10.20.30.${i + 10}`));
+  const diffs = [
+    { section: 'VM network and guest' as const, path: 'vm.vsphere.ipPool.addresses', a: pool(30), b: pool(28) },
+    { section: 'template' as const, path: 'vm.vsphere.template', a: 'a-very-long-template-name-that-goes-on-and-on-beyond-any-column-width', b: 'ubuntu' },
+  ];
+  const narrow = renderInventoryDiff('lab-a', 'lab-b', diffs, 80);
+  for (const line of narrow.trimEnd().split('\n')) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+  const wide = renderInventoryDiff('lab-a', 'lab-b', diffs, 240);
+  assert.match(wide, /30 items: 10\.20\.30\.10 \.\. 10\.20\.30\.39; not in B: 10\.20\.30\.38, 10\.20\.30\.39 /);
+  assert.match(wide, /28 items: 10\.20\.30\.10 \.\. 10\.20\.30\.37 /);
+  assert.doesNotMatch(wide, /10\.20\.30\.20/, 'the middle of the list is not printed');
+});

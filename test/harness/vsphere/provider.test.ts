@@ -211,6 +211,9 @@ describe('vSphere provider on the simulator', () => {
     assert.ok(findings.some((f) => f.level === 'warn' && f.message.includes('DRS')));
     assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && f.message.includes('equal the host')));
     assert.ok(findings.some((f) => f.level === 'error' && f.message.startsWith('configuration huge')));
+    // The simulator grants every privilege (HasPrivilegeOnEntity answers true): none is missing.
+    assert.ok(findings.some((f) => f.level === 'info' && /holds the 12 privileges a run needs/.test(f.message)), JSON.stringify(findings));
+    assert.ok(!findings.some((f) => /lacks privilege|privileges not checked/.test(f.message)), JSON.stringify(findings));
     const missing = provider(join(dir, 'leases-plan2.json'), { template: 'no-such-template' });
     const bad = await missing.preflight([vm('c1', 1, 1, 1)], ctx('plan', recordingLogger()));
     assert.ok(bad.some((f) => f.level === 'error' && f.message.includes('no-such-template')));
