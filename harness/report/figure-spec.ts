@@ -20,7 +20,16 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
   const height = options.height ?? 240;
   const yScale = options.valueMax === undefined ? { zero: true } : { domain: [0, options.valueMax], zero: true };
   const y = { field: 'value', type: 'quantitative', title: figure.metric.label, scale: yScale } as const;
-  const opacity = { condition: { test: 'datum.valid', value: 1 }, value: 0.4 };
+  // Faded marks are cells flagged invalid; the legend says so when the figure has any.
+  const someInvalid = figure.points.some((p) => !p.valid);
+  const opacity = {
+    field: 'validity',
+    type: 'ordinal',
+    sort: ['valid', 'invalid (faded)'],
+    title: 'cell',
+    scale: { domain: ['valid', 'invalid (faded)'], range: [1, 0.4] },
+    legend: someInvalid ? { symbolType: 'square', symbolFillColor: '#4c78a8', labelLimit: 0 } : null,
+  } as const;
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: figure.title,
@@ -28,7 +37,7 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
     height,
     background: 'white',
     config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
-    data: { values: figure.points.map((p) => ({ ...p })) },
+    data: { values: figure.points.map((p) => ({ ...p, validity: p.valid ? 'valid' : 'invalid (faded)' })) },
   } as const;
   if (figure.chart === 'line') {
     return {
@@ -37,13 +46,13 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
         x: { field: 'instances', type: 'quantitative', title: 'instances (VMs, or processes on bare metal)', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
         y,
         color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
-        strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: [[1, 0], [6, 3]] } },
+        strokeDash: { field: 'precision', type: 'nominal', title: 'precision (int8 dashed)', scale: { domain: ['fp32', 'int8'], range: [[1, 0], [6, 3]] }, legend: { symbolStrokeWidth: 2, symbolStrokeColor: '#555', titleLimit: 0, labelLimit: 0 } },
       },
       layer: [
         { mark: { type: 'line' } },
         {
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
-          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: ['circle', 'square'] } }, opacity },
+          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision (int8 dashed)', scale: { domain: ['fp32', 'int8'], range: ['circle', 'square'] } }, opacity },
         },
       ],
     };

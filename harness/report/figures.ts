@@ -1,5 +1,6 @@
 // The paper's figures computed from a run's cells: chart points, the numbers table beside
 // each chart, and the headline ratios (VM vs bare metal, int8 vs fp32). Pure: no rendering.
+import { flagInWords } from './flag-words.js';
 import type { Precision } from '../../agent/protocol.js';
 import type { CellSummary, RunSummary, TargetKind, Workload } from '../results/types.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
@@ -85,7 +86,7 @@ interface FigureDef {
 
 function status(cell: CellSummary): string {
   if (cell.status === 'failed') return `failed: ${cell.error ?? 'no reason recorded'}`;
-  if (!cell.valid) return `invalid: ${cell.flags.join(', ') || 'no flag recorded'}`;
+  if (!cell.valid) return `invalid: ${cell.flags.map(flagInWords).join('; ') || 'no flag recorded'}`;
   return 'ok';
 }
 
@@ -95,7 +96,7 @@ const common = (cell: CellSummary): string[] => [cell.precision, targetLabels[ce
 const figureDefs = {
   latency: {
     title: 'Single-image latency: fp32 vs int8, VM vs bare metal',
-    paper: 'Figures 2-4',
+    paper: "the study's Figures 2-4",
     chart: 'bar',
     metric: latencyMetric,
     value: (cell) => cell.latency_ms?.mean ?? null,
@@ -117,7 +118,7 @@ const figureDefs = {
   },
   throughput: {
     title: 'Large-batch throughput',
-    paper: 'Figure 5',
+    paper: "the study's Figure 5",
     chart: 'bar',
     metric: throughputMetric,
     value: (cell) => cell.throughput_ips,
@@ -137,7 +138,7 @@ const figureDefs = {
   },
   scaling: {
     title: 'Throughput scaling over instances: VMs vs bare metal',
-    paper: 'Figure 6',
+    paper: "the study's Figure 6",
     chart: 'line',
     metric: throughputMetric,
     value: (cell) => cell.throughput_ips,
@@ -156,8 +157,8 @@ const figureDefs = {
     ],
   },
   multistream: {
-    title: 'Multistream throughput within the latency bound (batch found on the bars)',
-    paper: 'Figure 7',
+    title: 'Multistream throughput within the latency bound (each bar is labelled with the largest batch that stayed within it)',
+    paper: "the study's Figure 7",
     chart: 'bar',
     metric: throughputMetric,
     value: (cell) => cell.throughput_ips,

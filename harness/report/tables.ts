@@ -125,7 +125,8 @@ function speedupTable(summary: RunSummary): string | undefined {
     // Latency: time ratio fp32/int8; throughput: int8/fp32. Both read "x times faster".
     const speedup = c.workload === 'latency' ? ratio(a, b) : ratio(b, a);
     const unit = c.workload === 'latency' ? ' ms' : ' img/s';
-    t.push([c.workload, c.target, configLabel(c), `${show(fp32)}${unit}`, `${show(int8)}${unit}`, formatRatio(speedup)]);
+    const withUnit = (cell: CellSummary): string => (cell.status === 'completed' ? `${show(cell)}${unit}` : show(cell));
+    t.push([c.workload, c.target, configLabel(c), withUnit(fp32), withUnit(int8), formatRatio(speedup)]);
   }
   return t.length > 0 ? titled('int8 vs fp32', t) : undefined;
 }

@@ -105,6 +105,18 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.match(bodyText, /avx512_vnni/);
     assert.match(bodyText, /esxiVersion=7\.0\.0/);
     assert.match(bodyText, /Validity and start skew/);
+    // Labels a reader needs: the model named, the study cited, roles of the hosts, the multistream bars explained.
+    assert.match(bodyText, /Inference of ResNet-50 v1\.5 \(synthetic weights\), fp32 vs int8/);
+    assert.match(bodyText, /Optimize Virtualized Deep Learning Performance with New Intel Architectures" \(VMware, 2020\)/);
+    assert.match(bodyText, /Single-image latency: fp32 vs int8, VM vs bare metal \(the study's Figures 2-4\)/);
+    assert.match(bodyText, /largest batch that stayed within it/);
+    assert.match(bodyText, /\nvm-c1-1\tvm\tvsphere/);
+    assert.match(bodyText, /\nbm-cascadelake-01\tbaremetal\tbaremetal/);
+    assert.match(bodyText, /\nesx-cascadelake-01\tESXi host\tvsphere/);
+    assert.match(bodyText, /command\s+vharness run configs\/table3\.yaml/);
+    assert.doesNotMatch(bodyText, /vharness vharness/);
+    const scalingChart = charts.find((c) => c.workload === 'scaling');
+    assert.match(scalingChart?.svgText ?? '', /precision \(int8 dashed\)/, 'the dashed int8 line has a legend');
     await page.screenshot({ path: join(tmp, 'full.png'), fullPage: true });
     await page.close();
     assert.deepEqual(foreign, [], 'no request other than the report itself');
@@ -142,8 +154,11 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.equal(scaling?.symbols, 7);
     assert.match(bodyText, /Not in this run \(no multistream cells\)/);
     assert.match(bodyText, /scaling\/int8\/vm\/c4: vm-c4-2: agent exited with code 137/);
-    assert.match(bodyText, /invalid: skew_exceeds_5pct/);
+    assert.match(bodyText, /invalid: start skew above 5% of the window/);
+    assert.doesNotMatch(bodyText, /skew_exceeds/, 'validity in words, not flag codes');
     assert.match(bodyText, /manifest\.json is missing/);
+    assert.ok(charts.some((c) => c.svgText.includes('invalid (faded)')), 'faded marks have a legend');
+    assert.doesNotMatch(bodyText, /failed img\/s/);
     await page.close();
     assert.deepEqual(foreign, []);
   });

@@ -46,7 +46,7 @@ describe('buildFigure', () => {
     assert.equal(byLabel['VM overhead vs bare metal, int8']?.fromInvalid, true);
     assert.equal(byLabel['int8 speedup over fp32, VM']?.text, '2.52x');
     assert.equal(byLabel['int8 speedup over fp32, bare metal']?.text, '2.00x');
-    assert.match(f.table.rows[3]?.at(-1) ?? '', /^invalid: min_duration_not_met$/);
+    assert.match(f.table.rows[3]?.at(-1) ?? '', /^invalid: shorter than the asked duration$/);
   });
 
   test('failed cells are rows with their reason but not chart points', () => {
