@@ -80,7 +80,7 @@ describe('vharness compare / report formats', { timeout: 240_000 }, () => {
   });
 });
 
-describe('report and compare take a run id as well as a directory', { timeout: 60_000 }, () => {
+describe('report and compare take a run id as well as a directory', { timeout: 240_000 }, () => {
   let tmp: string;
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'vh-run-id-'));
