@@ -1,7 +1,7 @@
 // The one CLI edge: find the command, handle --help and --version, parse its flags, run it,
 // turn known errors into `error: message` and an exit code. Nothing below this file calls
 // process.exit.
-import { ExitCode, UsageError, VharnessError } from './errors.js';
+import { asVharnessError, ExitCode, UsageError, VharnessError } from './errors.js';
 import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './cli/help.js';
 import { parseFlags } from './cli/parse-flags.js';
 import { groupExamples, resolveCommand } from './cli/resolve-command.js';
@@ -52,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Prints a known error as one message (plus hint), an unknown one with its stack. */
-export function reportError(error: unknown, path = ''): number {
+export function reportError(thrown: unknown, path = ''): number {
+  const error = asVharnessError(thrown);
   if (error instanceof VharnessError) {
     for (const line of error.message.split('\n')) process.stderr.write(`error: ${line}\n`);
     const hint = error.hint ?? (error instanceof UsageError ? `see 'vharness ${path === '' ? '' : `${path} `}--help'` : undefined);

@@ -5,12 +5,12 @@ import { intFlag, precisionFlag } from '../../args.js';
 import { defineCommand } from '../../command.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { createLogger } from '../../log.js';
-import { buildKey, buildModel, DEFAULT_SEED, type BuiltModel } from '../../../agent/model/build.js';
-import { lookupModel } from '../../../agent/model/model-cache.js';
-import { architectures, isArchName } from '../../../agent/model/resnet-arch.js';
-import { evaluationSeed } from '../../../agent/model/quantize-file.js';
-import { optimizedOpCounts } from '../../../agent/model/optimized-ops.js';
-import { noiseAgreement } from '../../../agent/model/noise-agreement.js';
+import { buildKey, buildModel, DEFAULT_SEED, type BuiltModel } from '../../../model/build.js';
+import { lookupModel } from '../../../model/model-cache.js';
+import { architectures, isArchName } from '../../../model/resnet-arch.js';
+import { evaluationSeed } from '../../../model/quantize-file.js';
+import { optimizedOpCounts } from '../../../model/optimized-ops.js';
+import { noiseAgreement } from '../../../model/noise-agreement.js';
 import { precisionOption } from '../shared-flags.js';
 import { describeModel, roundTo, type Check } from './describe-model.js';
 

@@ -1,7 +1,7 @@
 // The text `model build`, `quantize` and `inspect` print: one fact per line.
 import { formatBytes } from '../../deploy/format-bytes.js';
-import type { NoiseAgreement } from '../../../agent/model/noise-agreement.js';
-import type { ModelInfo, QuantizedModelInfo } from '../../../agent/model/types.js';
+import type { NoiseAgreement } from '../../../model/noise-agreement.js';
+import type { ModelInfo, QuantizedModelInfo } from '../../../model/types.js';
 
 export interface Check {
   noise: NoiseAgreement;

@@ -3,9 +3,9 @@ import { basename } from 'node:path';
 import { defineCommand } from '../../command.js';
 import { formatBytes } from '../../deploy/format-bytes.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { optimizedOpCounts } from '../../../agent/model/optimized-ops.js';
-import { readModelFile } from '../../../agent/model/onnx-file.js';
-import { graphStats } from '../../../agent/model/graph-stats.js';
+import { optimizedOpCounts } from '../../../model/optimized-ops.js';
+import { readModelFile } from '../../../model/onnx-file.js';
+import { graphStats } from '../../../model/graph-stats.js';
 import { formatCount, formatOps } from './describe-model.js';
 
 export const command = defineCommand({

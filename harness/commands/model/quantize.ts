@@ -4,10 +4,10 @@ import { intFlag } from '../../args.js';
 import { defineCommand } from '../../command.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { createLogger } from '../../log.js';
-import { DEFAULT_SEED } from '../../../agent/model/build.js';
-import { ensureModel } from '../../../agent/model/resolve.js';
-import { DEFAULT_CALIBRATION_IMAGES, DEFAULT_FOLDER_IMAGES, quantizeToInt8 } from '../../../agent/model/quantize-file.js';
-import { CalibrationMethod } from '../../../agent/model/calibrate.js';
+import { DEFAULT_SEED } from '../../../model/build.js';
+import { ensureModel } from '../../../model/resolve.js';
+import { DEFAULT_CALIBRATION_IMAGES, DEFAULT_FOLDER_IMAGES, quantizeToInt8 } from '../../../model/quantize-file.js';
+import { CalibrationMethod } from '../../../model/calibrate.js';
 import { describeModel, roundTo } from './describe-model.js';
 
 function methodFlag(value: string | undefined): CalibrationMethod {
