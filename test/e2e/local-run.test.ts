@@ -170,7 +170,11 @@ describe('an interrupted run', () => {
     const summary = readJson<RunSummary>(join(dir, 'summary.json'));
     const done = summary.cells.filter((c) => c.status === 'completed').length;
     assert.ok(done >= 1 && done < 8, `some but not all cells completed (${done})`);
-    const resumed = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--resume', dir, '--no-report']);
+    // The hint names the run id (and the results directory given); following it completes the run.
+    const hint = /interrupted; continue with --resume (\S+) --results-dir (\S+)/.exec(run.stderr);
+    assert.ok(hint, run.stderr);
+    assert.equal(join(hint[2] as string, hint[1] as string), dir);
+    const resumed = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--resume', hint[1] as string, '--results-dir', hint[2] as string, '--no-report']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const final = readJson<RunSummary>(join(dir, 'summary.json'));
     assert.equal(final.cells.length, 8);

@@ -127,8 +127,9 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     const r = await run(process.execPath, [bin, 'run', join(root, 'configs', 'ci.yaml'), '--only', 'latency,scaling', '--precision', 'int8', '--results-dir', results, '--json'], { maxBuffer: 64 * 2 ** 20 }).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
-    const summary = JSON.parse(r.stdout) as { run_id: string; cells: { workload: string; status: string }[] };
+    const summary = JSON.parse(r.stdout) as { run_id: string; results_dir: string; cells: { workload: string; status: string }[] };
     const dir = join(results, summary.run_id);
+    assert.equal(summary.results_dir, dir, 'run --json names the results directory');
     const { page, charts, bodyText, foreign } = await openReport(join(dir, 'report.html'));
     const completed = (w: string) => summary.cells.filter((c) => c.workload === w && c.status === 'completed').length;
     assert.ok(completed('latency') > 0, r.stderr);
