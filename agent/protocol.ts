@@ -148,13 +148,8 @@ export type MessageType = keyof typeof messages;
 export type MessageOf<T extends MessageType> = { type: T } & Infer<(typeof messages)[T]>;
 export type AgentMessage = { [T in MessageType]: MessageOf<T> }[MessageType];
 
-export type HelloResponse = MessageOf<'hello'>;
-export type PongResponse = MessageOf<'pong'>;
-export type LoadedResponse = MessageOf<'loaded'>;
 export type ProgressEvent = MessageOf<'progress'>;
 export type RunResult = MessageOf<'result'>;
-export type OkResponse = MessageOf<'ok'>;
-export type ErrorResponse = MessageOf<'error'>;
 
 // ---- controller -> agent -------------------------------------------------------------
 
@@ -211,12 +206,8 @@ export type RequestType = keyof typeof requests;
 export type RequestOf<T extends RequestType> = { type: T; id: number } & Infer<(typeof requests)[T]['fields']>;
 export type Request = { [T in RequestType]: RequestOf<T> }[RequestType];
 
-export type HelloRequest = RequestOf<'hello'>;
-export type PingRequest = RequestOf<'ping'>;
 export type LoadRequest = RequestOf<'load'>;
 export type RunRequest = RequestOf<'run'>;
-export type StopRequest = RequestOf<'stop'>;
-export type ByeRequest = RequestOf<'bye'>;
 
 /** What each request is answered with (the final message of that id). */
 export type ResponseFor = { [T in RequestType]: MessageOf<(typeof requests)[T]['reply']> };
