@@ -30,6 +30,9 @@ const isPrecision = (v: unknown): v is 'fp32' | 'int8' => v === 'fp32' || v === 
 const isCount = (v: unknown): v is number => isInt(v, 0);
 const isPositive = (v: unknown): v is number => isInt(v, 1);
 const isDuration = (v: unknown): v is number => isNum(v) && v > 0;
+const isRate = isDuration;
+const isNonNegative = (v: unknown): v is number => isNum(v) && v >= 0;
+const isScenario = (v: unknown): v is 'server' | 'offline' => v === 'server' || v === 'offline';
 
 function build(type: string, id: number, f: Fields): Request | undefined {
   switch (type) {
@@ -68,6 +71,29 @@ function build(type: string, id: number, f: Fields): Request | undefined {
         ...(progressEveryMs === undefined ? {} : { progressEveryMs }),
       };
     }
+    case 'serve': {
+      const scenario = field(f, type, 'scenario', isScenario, "'server' or 'offline'");
+      const optionals = {
+        startAt: optional(f, type, 'startAt', isNum, 'an agent-clock time in ns'),
+        qps: optional(f, type, 'qps', isRate, 'a number > 0'),
+        seed: optional(f, type, 'seed', isCount, 'an integer >= 0'),
+        concurrency: optional(f, type, 'concurrency', isPositive, 'an integer >= 1'),
+        maxBatch: optional(f, type, 'maxBatch', isPositive, 'an integer >= 1'),
+        maxQueueDelayMs: optional(f, type, 'maxQueueDelayMs', isNonNegative, 'a number >= 0'),
+        giveUpMs: optional(f, type, 'giveUpMs', isDuration, 'a number > 0'),
+        progressEveryMs: optional(f, type, 'progressEveryMs', isDuration, 'a number > 0'),
+      };
+      const request: Request = {
+        type,
+        id,
+        scenario,
+        warmup: field(f, type, 'warmup', isCount, 'an integer >= 0'),
+        minQueries: field(f, type, 'minQueries', isPositive, 'an integer >= 1'),
+        minDurationMs: field(f, type, 'minDurationMs', isNonNegative, 'a number >= 0'),
+      };
+      for (const [key, value] of Object.entries(optionals)) if (value !== undefined) Object.assign(request, { [key]: value });
+      return request;
+    }
     default:
       return undefined;
   }
@@ -91,7 +117,7 @@ export function parseRequestLine(line: string): ParsedLine {
   try {
     const request = build(fields.type, id, fields);
     if (request === undefined) {
-      return { ok: false, id, message: `unknown request type ${JSON.stringify(fields.type)} (expected hello, ping, load, run, stop or bye)` };
+      return { ok: false, id, message: `unknown request type ${JSON.stringify(fields.type)} (expected hello, ping, load, run, serve, stop or bye)` };
     }
     return { ok: true, request };
   } catch (error) {

@@ -54,6 +54,42 @@ export interface RunRequest {
   progressEveryMs?: number;
 }
 
+/** Open-loop scenarios (MLPerf LoadGen style): `server` (Poisson arrivals) and `offline`. */
+export type Scenario = 'server' | 'offline';
+
+/**
+ * Serves a query schedule generated here (never shaped by the controller's network):
+ * `server` Poisson arrivals at `qps` from `seed`, `offline` all `minQueries` at the start.
+ * Warmup batches run on receipt, before `startAt`; the schedule's origin is `startAt`.
+ */
+export interface ServeRequest {
+  type: 'serve';
+  id: number;
+  scenario: Scenario;
+  /** Agent-clock instant (ns) of the schedule's origin. Omitted: after warmup. */
+  startAt?: number;
+  /** Batches of `maxBatch` run on every session before the origin. */
+  warmup: number;
+  /** server: mean arrival rate, queries/s. */
+  qps?: number;
+  /** server: seed of the arrival schedule. @default 1 */
+  seed?: number;
+  /** At least this many queries. */
+  minQueries: number;
+  /** server: the schedule spans at least this long (ms). */
+  minDurationMs: number;
+  /** In-flight batches (sessions). 1: the agent's session on its main thread; more: one worker session each. @default 1 */
+  concurrency?: number;
+  /** Most queries per batch (dynamic batching when > 1). @default 1 */
+  maxBatch?: number;
+  /** Longest wait of the oldest query for a fuller batch, ms. @default 0 */
+  maxQueueDelayMs?: number;
+  /** Stop dispatching once a query waited this long (an overloaded service); the rest stay unserved. */
+  giveUpMs?: number;
+  /** Progress events at most this often. @default 1000 */
+  progressEveryMs?: number;
+}
+
 /** Ends a running `run` early; the run still answers with its samples, `stopped: true`. */
 export interface StopRequest {
   type: 'stop';
@@ -66,7 +102,7 @@ export interface ByeRequest {
   id: number;
 }
 
-export type Request = HelloRequest | PingRequest | LoadRequest | RunRequest | StopRequest | ByeRequest;
+export type Request = HelloRequest | PingRequest | LoadRequest | RunRequest | ServeRequest | StopRequest | ByeRequest;
 export type RequestType = Request['type'];
 
 // ---- agent -> controller -------------------------------------------------------------
@@ -169,6 +205,34 @@ export interface RunResult {
   stopped: boolean;
 }
 
+/** Raw outcome of a `serve`: the schedule and every batch; latencies are the controller's job. */
+export interface ServedResult {
+  type: 'served';
+  id: number;
+  scenario: Scenario;
+  qps: number | null;
+  seed: number;
+  concurrency: number;
+  maxBatch: number;
+  maxQueueDelayMs: number;
+  /** The schedule's origin (agent clock, ns). */
+  origin: number;
+  /** Scheduled arrival of every query, ms after `origin` (FIFO: batches take them in this order). */
+  arrivalsMs: number[];
+  /** Per executed batch, in dispatch order: start and end (agent ns) and queries held. */
+  starts: number[];
+  ends: number[];
+  sizes: number[];
+  warmupDone: number;
+  firstBatchMs: number | null;
+  /** How late (ms) warmup let the schedule begin; 0 when on time. */
+  lateStartMs: number;
+  peakRssBytes: number;
+  /** True when dispatching stopped because a query waited longer than `giveUpMs`. */
+  gaveUp: boolean;
+  stopped: boolean;
+}
+
 export interface OkResponse {
   type: 'ok';
   id: number;
@@ -195,7 +259,7 @@ export interface ErrorResponse {
   message: string;
 }
 
-export type Response = HelloResponse | PongResponse | LoadedResponse | RunResult | OkResponse | ErrorResponse;
+export type Response = HelloResponse | PongResponse | LoadedResponse | RunResult | ServedResult | OkResponse | ErrorResponse;
 export type AgentMessage = Response | ProgressEvent;
 
 /** What each request is answered with (the final message of that id). */
@@ -204,6 +268,7 @@ export interface ResponseFor {
   ping: PongResponse;
   load: LoadedResponse;
   run: RunResult;
+  serve: ServedResult;
   stop: OkResponse;
   bye: OkResponse;
 }
