@@ -84,32 +84,40 @@ export interface ServerRunFacts {
 
 const pct = (v: number): string => `${Math.round(v * 1000) / 10}`;
 
-function countRules(queries: number, spanMs: number, rules: ValidityRules, spanWhat: string): RunValidity {
+/** Minimum count and duration: `spanMs` is how far the run got (server: last scheduled arrival; offline: last completion). */
+export function countValidity(queries: number, spanMs: number, rules: ValidityRules, spanWhat: string): RunValidity {
   const out: RunValidity = { min_queries_met: queries >= rules.minQueries, min_duration_met: spanMs >= rules.minDurationMs, reasons: [] };
   if (!out.min_queries_met) out.reasons.push(`only ${queries} queries, fewer than the minimum of ${rules.minQueries}`);
   if (!out.min_duration_met) out.reasons.push(`${spanWhat} ${(spanMs / 1000).toFixed(2)} s after the start, before the minimum duration of ${(rules.minDurationMs / 1000).toFixed(2)} s`);
   return out;
 }
 
-/** Validity of a server run: minimum count and duration, then early stopping on the bound. */
-export function serverRunValidity(facts: ServerRunFacts, rules: ValidityRules): RunValidity {
+/** Early stopping on the bound: unserved queries count as over it. Reasons in words. */
+export function earlyStoppingCheck(facts: Omit<ServerRunFacts, 'lastArrivalMs'>): { early_stopping: EarlyStopping; reasons: string[] } {
   const percentile = facts.percentile ?? 0.99;
   const confidence = facts.confidence ?? 0.99;
   const queries = facts.latenciesMs.length + facts.unserved;
-  const out = countRules(queries, facts.lastArrivalMs, rules, 'the last query was scheduled');
   const over = facts.latenciesMs.filter((l) => l > facts.boundMs).length + facts.unserved;
   const needed = minPassingQueries(over, percentile, confidence) + over;
-  out.early_stopping = { over_bound: over, queries_needed: needed, passed: queries >= needed };
-  if (facts.unserved > 0) out.reasons.push(`${facts.unserved} of ${queries} queries were never served (the service fell too far behind)`);
-  if (!out.early_stopping.passed) {
-    out.reasons.push(
+  const early_stopping = { over_bound: over, queries_needed: needed, passed: queries >= needed };
+  const reasons: string[] = [];
+  if (facts.unserved > 0) reasons.push(`${facts.unserved} of ${queries} queries were never served (the service fell too far behind)`);
+  if (!early_stopping.passed) {
+    reasons.push(
       `${over} of ${queries} queries over the ${facts.boundMs} ms bound: a p${pct(percentile)} within the bound needs at least ${needed} queries at ${pct(confidence)}% confidence (LoadGen early stopping)`,
     );
   }
-  return out;
+  return { early_stopping, reasons };
+}
+
+/** Validity of one server run: minimum count and duration, then early stopping on the bound. */
+export function serverRunValidity(facts: ServerRunFacts, rules: ValidityRules): RunValidity {
+  const out = countValidity(facts.latenciesMs.length + facts.unserved, facts.lastArrivalMs, rules, 'the last query was scheduled');
+  const check = earlyStoppingCheck(facts);
+  return { ...out, early_stopping: check.early_stopping, reasons: [...out.reasons, ...check.reasons] };
 }
 
 /** Validity of an offline run: minimum count, and the last completion past the minimum duration. */
 export function offlineRunValidity(queries: number, lastCompletionMs: number, rules: ValidityRules): RunValidity {
-  return countRules(queries, lastCompletionMs, rules, 'the last query completed');
+  return countValidity(queries, lastCompletionMs, rules, 'the last query completed');
 }

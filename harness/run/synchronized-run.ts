@@ -48,7 +48,8 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
   return raw;
 }
 
-function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
+/** The InstanceRaw of an instance whose run failed or timed out. */
+export function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
   const timedOut = error instanceof AgentError && error.code === 'timeout';
   const raw: InstanceRaw = {
     name: instance.name,
