@@ -81,7 +81,7 @@ export interface ServingRun {
 /** How each instance of an open-loop scenario executes queries. */
 interface ServingExecution {
   configuration: string;
-  /** Intra-op threads per session; undefined: the VM's vCPUs (bare metal: all vCPUs of the configuration). */
+  /** Intra-op threads per instance, shared by its sessions (threads / concurrency each); undefined: the VM's vCPUs (bare metal: all vCPUs of the configuration). */
   threads?: number;
   /** Batches in flight per instance (one session each). @default 1 */
   concurrency: number;

@@ -70,7 +70,9 @@ function setupOf(env: ServingEnv): ServingSetup {
 async function prepare(env: WorkloadEnv): Promise<ServingEnv> {
   const w = env.cell.workload;
   if (w.kind !== 'server' && w.kind !== 'offline') throw new CellRunError(`cell ${env.cell.key} is not a server or offline cell`);
-  const threads = env.cell.threads ?? Math.min(...env.instances.map((i) => i.target.vcpus));
+  // The instance's threads (configured, else its CPUs) shared by its sessions.
+  const cpus = env.cell.threads ?? Math.min(...env.instances.map((i) => i.target.vcpus));
+  const threads = Math.max(1, Math.floor(cpus / w.concurrency));
   env.ctx.onPhase(`load threads=${threads}`);
   await loadInstances(env.instances, { ...env.load, threads, batch: w.maxBatch });
   return { ...env, w, threads };
