@@ -1,4 +1,4 @@
-// What every end-to-end run of test/fixtures/configs/serving.yaml must show, wherever it ran
+// What every end-to-end run of test/fixtures/serving.yaml must show, wherever it ran
 // (locally or over SSH): the server search, its confirming run and LoadGen validity, offline
 // throughput, and per-query latencies that the raw schedules in the cell files reproduce.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { queryLatencies } from '../../harness/results/query-latencies.js';
 import { cellFileName } from '../../harness/results/run-store.js';
 import type { CellSummary, RunSummary } from '../../harness/results/types.js';
 
-export const servingConfig = 'test/fixtures/configs/serving.yaml';
+export const servingConfig = 'test/fixtures/serving.yaml';
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
