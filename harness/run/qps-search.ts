@@ -3,7 +3,8 @@
 // above (a queue fed faster than it drains grows without limit), so the search bisects
 // [0, capacity] until the bracket is within a relative tolerance; should the capacity
 // estimate turn out low (its top end passes), the bracket grows by half and the search goes
-// on. The probe is injected, so this is tested against a synthetic service.
+// on. It never probes below a floor (by default 1/16 of the capacity): a probe holds a
+// minimum query count, so a low rate means a long probe. The probe is injected, so this is tested against a synthetic service.
 
 export interface QpsProbeOutcome {
   /** p99 latency of the probe, ms (Infinity when queries went unserved). */
@@ -30,6 +31,8 @@ export interface QpsSearchOptions {
   tolerance?: number;
   /** Most probes. @default 8 */
   maxProbes?: number;
+  /** No probe below this rate: a probe of a fixed query count lasts longer the lower its rate. @default capacityQps / 16 */
+  floorQps?: number;
   probe(qps: number): Promise<QpsProbeOutcome>;
   onProbe?(probe: QpsProbe): void;
 }
@@ -47,11 +50,13 @@ export async function searchServerQps(options: QpsSearchOptions): Promise<QpsSea
   let low = 0; // highest rate known within the bound (0: none yet)
   let high = capacityQps; // lowest rate known (or assumed) beyond it
   let highProbed = false;
+  const floor = options.floorQps ?? capacityQps / 16;
   while (probes.length < maxProbes) {
     const narrow = high - low <= tolerance * high;
     if (narrow && highProbed) break;
     // A narrow bracket whose top was only assumed: try the top itself.
     const qps = narrow ? high : (low + high) / 2;
+    if (qps < floor) break;
     const outcome = await options.probe(qps);
     const probe: QpsProbe = { qps, p99Ms: outcome.p99Ms, withinBound: outcome.p99Ms <= boundMs };
     probes.push(probe);

@@ -27,10 +27,12 @@ function checkServer(dir: string, c: CellSummary): void {
   else assert.ok(c.flags.includes('bound_not_met_at_any_qps'));
   const l = s.latency_ms;
   assert.ok(l && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, `${c.key} percentiles ${JSON.stringify(l)}`);
-  assert.ok(s.queries >= 200 * c.instances, `${c.key}: ${s.queries} queries, at least minQueries per instance`);
+  // The confirming run's minimums; without a rate found the cell keeps its last probe (the probe's minimums).
+  const [minQueries, minDurationMs] = s.qps_found > 0 ? [200, 300] : [100, 200];
+  assert.ok(s.queries >= minQueries * c.instances, `${c.key}: ${s.queries} queries, at least minQueries per instance`);
   const v = s.validity;
-  assert.equal(v.min_queries, 200);
-  assert.equal(v.min_duration_ms, 300);
+  assert.equal(v.min_queries, minQueries);
+  assert.equal(v.min_duration_ms, minDurationMs);
   assert.equal(v.min_queries_met, true, 'the schedule holds at least minQueries');
   assert.equal(v.min_duration_met, true, 'the schedule spans at least minDurationMs');
   assert.ok(v.early_stopping && v.early_stopping.queries_needed >= 459, 'early stopping needs at least 459 queries');

@@ -29,8 +29,14 @@ describe('searchServerQps', () => {
   });
 
   it('reports 0 when no rate meets the bound, and stops at maxProbes', async () => {
-    const result = await searchServerQps({ boundMs: 1, capacityQps: 100, maxProbes: 5, probe: () => Promise.resolve({ p99Ms: 30 }) });
+    const result = await searchServerQps({ boundMs: 1, capacityQps: 100, maxProbes: 3, probe: () => Promise.resolve({ p99Ms: 30 }) });
     assert.equal(result.qps, 0);
-    assert.equal(result.probes.length, 5);
+    assert.equal(result.probes.length, 3);
+  });
+
+  it('never probes below the floor (1/16 of the capacity by default)', async () => {
+    const result = await searchServerQps({ boundMs: 1, capacityQps: 160, maxProbes: 50, probe: () => Promise.resolve({ p99Ms: 30 }) });
+    assert.equal(result.qps, 0);
+    assert.deepEqual(result.probes.map((p) => p.qps), [80, 40, 20, 10]);
   });
 });
