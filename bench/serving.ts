@@ -32,7 +32,7 @@ const cpus = processAffinity().length;
 /** Runs: full for recorded numbers, quick to check the bench works. */
 const sizes = values.quick
   ? { minQueries: 200, minDurationMs: 500, probe: { minQueries: 60, minDurationMs: 300 }, maxProbes: 3, warmup: 2 }
-  : { minQueries: 1500, minDurationMs: 15_000, probe: { minQueries: 400, minDurationMs: 5000 }, maxProbes: 7, warmup: 20 };
+  : { minQueries: 1000, minDurationMs: 10_000, probe: { minQueries: 300, minDurationMs: 4000 }, maxProbes: 6, warmup: 20 };
 
 const config = `name: bench-serving
 model: { arch: ${JSON.stringify(arch)}, seed: 1 }
