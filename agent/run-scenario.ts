@@ -95,7 +95,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     if (!(await waitUntil(request.startAt, stop))) return { ...finish(), stopped: true };
     result.origin = request.startAt;
   } else {
-    result.origin = request.startAt ?? now;
+    // Warmup overran the common start: the schedule begins now (its arrivals intact, not
+    // queued behind the warmup) and the lateness is reported.
+    result.origin = now;
     result.lateStartMs = request.startAt === undefined ? 0 : (now - request.startAt) / 1e6;
   }
   progress('measure', 0, arrivalsMs.length);

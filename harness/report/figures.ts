@@ -396,7 +396,9 @@ export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
   };
 }
 
-/** All figures of a run, in the paper's order (empty ones included, marked by `cells`). */
+/** The figures of a run in the paper's order (the study's empty ones included, marked by `cells`), then the scenarios beyond the study that ran. */
 export function buildFigures(summary: RunSummary): Figure[] {
-  return workloadOrder.map((w) => buildFigure(w, summary.cells));
+  // The study's four always (empty ones say so); the scenarios beyond it only when run.
+  const extension: readonly Workload[] = ['server', 'offline'];
+  return workloadOrder.filter((w) => !extension.includes(w) || summary.cells.some((c) => c.workload === w)).map((w) => buildFigure(w, summary.cells));
 }

@@ -22,13 +22,16 @@ const formatRate = (v: number): string => (v >= 10 ? v.toFixed(0) : v.toFixed(2)
 interface ServingEnv extends WorkloadEnv {
   w: ServingWorkload;
   threads: number;
+  /** Median time of one full batch, once the capacity probe measured it. */
+  batchMs?: number;
 }
 
 /** Warmup time on every session plus, for worker sessions, their model load: all before the common start. */
 function leadMs(env: ServingEnv, first: boolean): number {
   const { w, ctx, cell } = env;
   const imageMs = (perImage(ctx.config.model.arch, cell.precision) * 1000) / Math.max(1, Math.min(env.threads, 2));
-  const warmupMs = 3 * w.warmup * w.maxBatch * imageMs * w.concurrency;
+  // Measured batch time when known (a busy machine is slower than the reference figures).
+  const warmupMs = 2 * w.warmup * (env.batchMs ?? 1.5 * w.maxBatch * imageMs * w.concurrency);
   const workersMs = first && w.concurrency > 1 ? 5000 : 0;
   return ctx.config.startLeadMs + warmupMs + workersMs;
 }
@@ -68,7 +71,8 @@ async function measureCapacity(env: ServingEnv): Promise<Capacity> {
   const total = agg.throughput_ips ?? 0;
   if (!(total > 0)) throw new CellRunError('the capacity probe served no query');
   const batches = raws.flatMap((r) => r.starts_ms.map((s, k) => (r.ends_ms[k] as number) - s)).sort((a, b) => a - b);
-  return { perInstance: total / env.instances.length, batchMs: percentile(batches, 50) };
+  env.batchMs = percentile(batches, 50);
+  return { perInstance: total / env.instances.length, batchMs: env.batchMs };
 }
 
 function setupOf(env: ServingEnv): ServingSetup {
