@@ -2,6 +2,7 @@
 // each chart, and the headline ratios (VM vs bare metal, int8 vs fp32). Pure: no rendering.
 import type { Precision } from '../../agent/protocol.js';
 import type { CellSummary, RunSummary, ServerProbe, TargetKind, Workload } from '../results/types.js';
+import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
 import { serverComparisons } from './serving-comparisons.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
 
@@ -204,7 +205,7 @@ const figureDefs = {
         .sort((a, b) => a.qps - b.qps)
         .map((p) => ({ x: p.qps, value: p.p99_ms, label: formatMeasure(p.p99_ms) })),
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'over bound', 'queries', 'sessions x max batch', 'probes', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', ...SERVER_TAIL_HEADERS, 'sessions x max batch', 'probes', 'status'],
     row: (cell) => {
       const s = cell.server;
       return [
@@ -212,12 +213,7 @@ const figureDefs = {
         String(cell.instances),
         formatMeasure(s?.qps_found),
         formatMeasure(s?.closed_loop_qps),
-        formatMeasure(s?.latency_ms?.p50),
-        formatMeasure(s?.latency_ms?.p90),
-        formatMeasure(s?.latency_ms?.p99),
-        formatMeasure(s?.latency_ms?.p999),
-        s ? `${(s.over_bound_fraction * 100).toFixed(2)}%` : '-',
-        s ? String(s.queries) : '-',
+        ...serverTailColumns(s),
         s ? `${s.concurrency} x ${s.max_batch}${s.max_batch > 1 ? ` (wait <= ${s.max_queue_delay_ms} ms)` : ''}` : '-',
         s ? String(s.probes.length) : '-',
         servingStatus(cell),

@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { CellSummary } from '../results/types.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
+import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
 import { offlineComparisons, serverComparisons } from './serving-comparisons.js';
 import { tableOptions } from './table-style.js';
 
@@ -20,7 +21,7 @@ function validityWords(c: CellSummary): string {
 
 export function serverTable(cells: CellSummary[]): string {
   const bound = cells.find((c) => c.server)?.server?.bound_ms;
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'over bound', 'queries', 'LoadGen validity']));
+  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', ...SERVER_TAIL_HEADERS, 'LoadGen validity']));
   for (const c of cells) {
     const s = c.server;
     const fraction = s && s.closed_loop_qps ? s.qps_found / s.closed_loop_qps : null;
@@ -32,12 +33,7 @@ export function serverTable(cells: CellSummary[]): string {
       c.status === 'completed' ? `${formatMeasure(s?.qps_found)}${mark(c)}` : 'failed',
       formatMeasure(s?.closed_loop_qps),
       fraction === null ? '-' : `${(fraction * 100).toFixed(0)}%`,
-      formatMeasure(s?.latency_ms?.p50),
-      formatMeasure(s?.latency_ms?.p90),
-      formatMeasure(s?.latency_ms?.p99),
-      formatMeasure(s?.latency_ms?.p999),
-      s ? `${(s.over_bound_fraction * 100).toFixed(2)}%` : '-',
-      s ? String(s.queries) : '-',
+      ...serverTailColumns(s),
       validityWords(c),
     ]);
   }
