@@ -4,23 +4,16 @@
 // controller time; one instance failing is data in its InstanceRaw, not an exception.
 import type { ServedResult, ServeRequest } from '../../agent/protocol.js';
 import type { InstanceRaw } from '../results/cell-record.js';
-import { toAgentClock, toControllerClock } from './clock-offset.js';
-import { controllerNowNs } from './clock-sync.js';
+import { toControllerClock } from './clock-offset.js';
 import type { Instance } from './instances.js';
-import { failedRaw } from './synchronized-run.js';
-import { Timeouts } from './timeouts.js';
+import { failedRaw, startTogether, type StartTiming } from './synchronized-run.js';
 
 export type ServeBody = Omit<ServeRequest, 'type' | 'id' | 'startAt' | 'seed'> & { seed: number };
 
-export interface SynchronizedServeOptions {
+export interface SynchronizedServeOptions extends StartTiming {
   body: ServeBody;
   /** Intra-op threads per session (recorded). */
   threads: number;
-  /** Lead before the common start, ms (must cover warmup). */
-  leadMs: number;
-  /** Expected length of the run after the start, ms (for the timeout). */
-  expectedMs: number;
-  signal?: AbortSignal;
   onProgress?: (instance: string, phase: string, done: number, total: number | null) => void;
 }
 
@@ -64,27 +57,15 @@ function toRaw(instance: Instance, result: ServedResult, plannedNs: number, thre
 
 /** Serves on all instances from one common start; instance i's schedule uses seed + i. */
 export async function serveSynchronized(instances: Instance[], options: SynchronizedServeOptions): Promise<InstanceRaw[]> {
-  const plannedNs = controllerNowNs() + options.leadMs * NS_PER_MS;
-  const timeoutMs = options.leadMs + options.expectedMs + Timeouts.runGrace;
-  const stop = (): void => {
-    for (const i of instances) void i.session.request('stop', {}, { timeoutMs: Timeouts.close }).catch(() => undefined);
-  };
-  options.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    const settled = await Promise.allSettled(
-      instances.map((instance, k) =>
-        instance.session.request(
-          'serve',
-          { ...options.body, seed: options.body.seed + k, startAt: Math.round(toAgentClock(plannedNs, instance.clock)) },
-          { timeoutMs, onProgress: (p) => options.onProgress?.(instance.name, p.phase, p.done, p.total) },
-        ),
-      ),
-    );
-    return settled.map((s, k) => {
-      const instance = instances[k] as Instance;
-      return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.body.maxBatch ?? 1, options.threads);
-    });
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-  }
+  const { plannedNs, settled } = await startTogether(instances, options, (instance, k, startAt, timeoutMs) =>
+    instance.session.request(
+      'serve',
+      { ...options.body, seed: options.body.seed + k, startAt },
+      { timeoutMs, onProgress: (p) => options.onProgress?.(instance.name, p.phase, p.done, p.total) },
+    ),
+  );
+  return settled.map((s, k) => {
+    const instance = instances[k] as Instance;
+    return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.body.maxBatch ?? 1, options.threads);
+  });
 }
