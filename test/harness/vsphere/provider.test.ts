@@ -36,6 +36,7 @@ function settings(vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): Vs
     ipPool: { cidr: '127.0.0.0/8', addresses: POOL },
     guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness' },
     cloneConcurrency: 4,
+    placement: 'spread',
     teardown: 'always',
     leaseHours: 72,
     ipTimeoutMs: 20_000,
