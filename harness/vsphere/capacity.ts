@@ -5,6 +5,7 @@
 // onto the hosts it chose, so what plan shows is what run does.
 import type { Finding } from '../providers/provider.js';
 import type { EsxiHost } from './host-facts.js';
+import { formatMemoryMB as size } from './memory-size.js';
 
 /** `spread`: each VM to the least loaded host; `pack`: fill hosts in name order; `host`: one named host. */
 export type PlacementPolicy = { kind: 'spread' } | { kind: 'pack' } | { kind: 'host'; name: string };
@@ -50,15 +51,8 @@ export interface ConfigurationPlacement {
   findings: Finding[];
 }
 
-const MB_PER_GB = 1024;
-
 export function policyName(policy: PlacementPolicy): string {
   return policy.kind === 'host' ? `host ${policy.name}` : policy.kind;
-}
-
-function gb(mb: number): string {
-  const v = mb / MB_PER_GB;
-  return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
 }
 
 interface Slot {
@@ -99,11 +93,11 @@ export function placeConfiguration(configuration: string, demands: VmDemand[], l
     slot.vcpus += vm.vcpus;
     slot.memoryMB += vm.memoryMB;
     if (vm.vcpus > slot.load.host.threads) {
-      findings.push({ level: 'error', message: `configuration ${configuration}: VM ${vm.name} has ${vm.vcpus} vCPUs, more than the ${slot.load.host.threads} logical CPUs of ${slot.load.host.name}; it cannot power on` });
+      findings.push({ level: 'error', message: `configuration ${configuration} on ${slot.load.host.name}: VM ${vm.name} has ${vm.vcpus} vCPUs, more than the ${slot.load.host.threads} logical CPUs of ${slot.load.host.name}; it cannot power on` });
     }
   }
-  if (slots.length === 0) findings.push({ level: 'error', message: `configuration ${configuration}: no usable host in scope (none found, or all in maintenance mode)` });
-  else if (vms.some((v) => v.host === undefined)) findings.push({ level: 'error', message: `configuration ${configuration}: placement ${policyName(policy)} names no host in scope` });
+  if (slots.length === 0) findings.push({ level: 'error', message: `configuration ${configuration} has no usable host in scope (none found, or all in maintenance mode)` });
+  else if (vms.some((v) => v.host === undefined)) findings.push({ level: 'error', message: `configuration ${configuration} has no host: placement ${policyName(policy)} names no host in scope` });
 
   const hosts: HostUse[] = slots
     .filter((s) => s.vms.length > 0)
@@ -122,10 +116,10 @@ export function placeConfiguration(configuration: string, demands: VmDemand[], l
   for (const h of hosts) {
     const tag = `configuration ${configuration} on ${h.host} (${h.vms.length} VM${h.vms.length === 1 ? '' : 's'})`;
     const others = h.otherVms > 0 ? ` + ${h.otherVcpus} of ${h.otherVms} other running VM${h.otherVms === 1 ? '' : 's'}` : '';
-    const otherMemory = h.otherVms > 0 ? ` + ${gb(h.otherMemoryMB)} GB of other running VMs` : '';
+    const otherMemory = h.otherVms > 0 ? ` + ${size(h.otherMemoryMB)} of other running VMs` : '';
     const cpus = h.vcpus + h.otherVcpus;
     if (h.memoryMB + h.otherMemoryMB > h.hostMemoryMB) {
-      findings.push({ level: 'error', message: `${tag}: memory cannot fit: ${gb(h.memoryMB)} GB${otherMemory} > the host's ${gb(h.hostMemoryMB)} GB` });
+      findings.push({ level: 'error', message: `${tag}: memory cannot fit: ${size(h.memoryMB)}${otherMemory} > the host's ${size(h.hostMemoryMB)}` });
     }
     if (cpus > h.threads) findings.push({ level: 'warn', message: `${tag}: vCPU overcommit: ${h.vcpus} vCPUs${others} on ${h.threads} logical CPUs; instances compete for CPUs and results include that` });
     else if (cpus === h.threads) findings.push({ level: 'warn', message: `${tag}: ${h.vcpus} vCPUs${others} use all ${h.threads} logical CPUs; nothing is left for the hypervisor, results include its contention` });
@@ -137,7 +131,7 @@ export function placeConfiguration(configuration: string, demands: VmDemand[], l
 
 /** One line per configuration: its verdict and where its VMs go. */
 export function placementSummary(p: ConfigurationPlacement): Finding {
-  const where = p.hosts.map((h) => `${h.host}: ${h.vms.length} VM(s), ${h.vcpus + h.otherVcpus}/${h.threads} CPUs, ${gb(h.memoryMB + h.otherMemoryMB)}/${gb(h.hostMemoryMB)} GB`).join('; ');
+  const where = p.hosts.map((h) => `${h.host}: ${h.vms.length} VM(s), ${h.vcpus + h.otherVcpus}/${h.threads} CPUs, ${size(h.memoryMB + h.otherMemoryMB)} of ${size(h.hostMemoryMB)}`).join('; ');
   const level = p.verdict === 'fits' ? 'info' : p.verdict === 'does not fit' ? 'error' : 'warn';
   return { level, message: `configuration ${p.configuration} ${p.verdict} (placement ${p.policy}${where ? `; ${where}` : ''})` };
 }
