@@ -23,7 +23,7 @@ import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
 import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
 import { placeConfiguration, placementSummary, type ConfigurationPlacement, type PlacementPolicy } from '../vsphere/capacity.js';
 import { datastoreFindings, drsFindings, hostLoads, hostsInScope, type NewVm } from '../vsphere/preflight.js';
-import { vmConfigDifferences, vmSettingsRecord, wantedVmConfig } from '../vsphere/vm-config.js';
+import { vmConfigDifferences, wantedVmConfig } from '../vsphere/vm-config.js';
 import { provisionVm, type ProvisionContext, type VmRequest } from '../vsphere/provision-vm.js';
 import type { TaskWaitOptions } from '../vsphere/task-wait.js';
 import { powerOffVm } from '../vsphere/vm-actions.js';

@@ -8,40 +8,20 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../harness/config/load.js';
-import type { SshSettings, VsphereSettings } from '../../../harness/config/types.js';
+import type { VsphereSettings } from '../../../harness/config/types.js';
 import { expandCells } from '../../../harness/plan/expand.js';
 import type { Finding, TargetRequest } from '../../../harness/providers/provider.js';
 import { VsphereProvider } from '../../../harness/providers/vsphere.js';
 import type { VimClient } from '../../../harness/vsphere/client.js';
 import { listHosts } from '../../../harness/vsphere/host-facts.js';
 import { listVms } from '../../../harness/vsphere/vm-inventory.js';
-import { recordingLogger, startTestVcenter, type TestVcenter } from './vcsim-fixture.js';
+import { NO_SSH, recordingLogger, startTestVcenter, type TestVcenter, testVsphereSettings } from './vcsim-fixture.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const PASSWORD_ENV = 'VHARNESS_TEST_PLACEMENT_PASSWORD';
-const SSH: SshSettings = { knownHosts: '/dev/null', trustOnFirstUse: false, connectTimeoutMs: 5000, retries: 1, keepaliveIntervalMs: 1000, keepaliveCountMax: 3, concurrency: 4 };
+const SSH = NO_SSH;
 
-function settings(vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): VsphereSettings {
-  return {
-    url: vc.state.url,
-    user: 'tester',
-    password: { env: PASSWORD_ENV },
-    ca: vc.state.certFile,
-    insecure: false,
-    datacenter: 'DC0',
-    cluster: 'DC0_C0',
-    template: vc.state.template,
-    namePattern: 'vh-{config}-{index}',
-    ipPool: { cidr: '127.0.0.0/8', addresses: Array.from({ length: 8 }, (_, i) => `127.0.0.${11 + i}`) },
-    guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness' },
-    cloneConcurrency: 4,
-    placement: 'spread',
-    teardown: 'always',
-    leaseHours: 72,
-    ipTimeoutMs: 20_000,
-    ...overrides,
-  };
-}
+const settings = (vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): VsphereSettings => testVsphereSettings(vc, PASSWORD_ENV, overrides);
 
 async function table3Requests(): Promise<TargetRequest[]> {
   const config = await loadConfig(join(root, 'configs/table3.yaml'));
