@@ -3,6 +3,7 @@
 // branches on the provider kind.
 import type { SysInfo } from '../../agent/protocol.js';
 import type { VmSettings } from '../config/types.js';
+import type { VmRecord } from '../results/types.js';
 import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
@@ -33,6 +34,8 @@ export interface Target {
   cpus?: number[];
   /** Facts worth a line in results: overcommit, limits that could not be enforced, moves. */
   notes: string[];
+  /** A vSphere VM's placement and settings as read back (recorded per instance in results). */
+  vm?: VmRecord;
   /** Makes a local model file available to the target; returns the path the agent loads. */
   stageModel(localPath: string, sha256: string): Promise<string>;
   /** Starts one agent process on the target. */

@@ -21,9 +21,9 @@ import { LeaseFile } from '../vsphere/lease-file.js';
 import type { MoRef } from '../vsphere/moref.js';
 import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
 import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
-import { placeConfiguration, placementSummary, type ConfigurationPlacement, type PlacementPolicy } from '../vsphere/capacity.js';
+import { placeConfiguration, placementSummary, policyName, type ConfigurationPlacement, type PlacementPolicy } from '../vsphere/capacity.js';
 import { datastoreFindings, drsFindings, hostLoads, hostsInScope, type NewVm } from '../vsphere/preflight.js';
-import { vmConfigDifferences, wantedVmConfig } from '../vsphere/vm-config.js';
+import { vmConfigDifferences, vmRecord, wantedVmConfig } from '../vsphere/vm-config.js';
 import { provisionVm, type ProvisionContext, type VmRequest } from '../vsphere/provision-vm.js';
 import type { TaskWaitOptions } from '../vsphere/task-wait.js';
 import { powerOffVm } from '../vsphere/vm-actions.js';
@@ -297,6 +297,7 @@ export class VsphereProvider implements Provider {
       const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
       this.active.set(p.name, active);
       const target = this.target(active, req, client);
+      target.vm = vmRecord(target.host, policyName(this.policy), info.config);
       // Without an afterCell() call from the controller, a move still shows at the next cell.
       if (previous?.host && info.host && !previous.host.equals(info.host)) {
         target.notes.push(`VM ${p.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);

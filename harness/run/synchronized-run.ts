@@ -45,6 +45,7 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
@@ -68,6 +69,7 @@ function failedRaw(instance: Instance, error: unknown, batch: number, threads: n
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 

@@ -18,10 +18,10 @@ export function hostsInScope(hosts: EsxiHost[], placement: ResolvedPlacement): E
   return hosts;
 }
 
-/** Each host with the running VMs on it that are not vharness's (and not in `exclude`). */
-export function hostLoads(hosts: EsxiHost[], vms: VmInfo[], exclude: Set<string> = new Set()): HostLoad[] {
+/** Each host with the running VMs on it that are not vharness's (those count against capacity). */
+export function hostLoads(hosts: EsxiHost[], vms: VmInfo[]): HostLoad[] {
   return hosts.map((host) => {
-    const others = vms.filter((v) => v.powerState === 'poweredOn' && !v.template && !v.ownership && !exclude.has(v.name) && host.ref.equals(v.host));
+    const others = vms.filter((v) => v.powerState === 'poweredOn' && !v.template && !v.ownership && host.ref.equals(v.host));
     return {
       host,
       otherVms: others.length,

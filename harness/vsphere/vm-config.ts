@@ -3,6 +3,7 @@
 // Full, so a reused VM that had a reservation or affinity before gets it cleared.
 import { formatCpuList } from '../../agent/cpu-list.js';
 import type { VmSettings } from '../config/types.js';
+import type { VmRecord } from '../results/types.js';
 import type { VimObject } from './value.js';
 
 export interface VmConfig {
@@ -62,9 +63,11 @@ export function vmConfigDifferences(wanted: VmConfig, actual: VmConfig): string[
   return out;
 }
 
-/** The VM settings as results record them per VM (snake_case, a file format). */
-export function vmSettingsRecord(config: VmConfig): Record<string, string | number | boolean> {
+/** The VM's record in results: its host, the placement policy and its settings (snake_case, a file format). */
+export function vmRecord(host: string, placement: string, config: VmConfig): VmRecord {
   return {
+    host,
+    placement,
     cores_per_socket: config.coresPerSocket,
     latency_sensitivity: config.latencySensitivity,
     cpu_reservation_mhz: config.cpuReservationMHz,
