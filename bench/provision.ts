@@ -57,7 +57,8 @@ async function main(): Promise<void> {
     const inventory = await loadInventory(vcenter.inventory);
     if (inventory.vm.provider !== 'vsphere') throw new Error('the simulator inventory is not a vSphere one');
     const base: VsphereSettings = { ...inventory.vm.vsphere, ipPool: { cidr: '127.0.0.0/8', addresses: lab.guests.map((g) => g.address) }, namePattern: 'b{config}-{index}', cloneConcurrency: 8 };
-    const ssh = { ...inventory.ssh, concurrency: 8 };
+    // Keepalive as a real lab would have it: the lab inventory's 1 s x 3 drops connections on a busy machine.
+    const ssh = { ...inventory.ssh, concurrency: 8, keepaliveIntervalMs: 5000 };
     for (const n of counts) {
       const request = { target: 'vm', configuration: `n${n}`, vms: n, vcpus: 1, memoryGB: 0.25 } as const;
       for (const pass of ['new', 'reused'] as const) {

@@ -69,7 +69,8 @@ export async function uploadBundle(connection: SshConnection, remoteRoot: string
     bytes = await uploadFiles(connection, dir, bundle);
     how = 'sftp';
   } else if (unpack.code !== 0) {
-    throw new SshError(connection.host, `unpacking the ${bundle.kind} bundle failed (exit ${unpack.code ?? unpack.signal}): ${unpack.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    const how = unpack.code ?? unpack.signal ?? `no exit status${connection.isClosed ? `: ${connection.closeReasonText}` : ', the channel closed early'}`;
+    throw new SshError(connection.host, `unpacking the ${bundle.kind} bundle failed (${how}): ${unpack.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
   await connection.writeFile(posix.join(dir, COMPLETE_MARKER), `${JSON.stringify({ hash: bundle.hash, files: bundle.files.length, bytes, at: new Date().toISOString() })}\n`);
   const seconds = (Date.now() - started) / 1000;

@@ -276,36 +276,35 @@ export class VsphereProvider implements Provider {
     if (this.settings.ipPool.dns !== undefined) provisionCtx.dns = this.settings.ipPool.dns;
     if (ctx.signal) provisionCtx.signal = ctx.signal;
     const limit = pLimit(this.settings.cloneConcurrency);
-    const provisioned = await Promise.all(wanted.map((req) => limit(() => provisionVm(provisionCtx, req, byName.get(req.name)))));
-
+    const deploy = this.options.deploy ?? true;
+    // Each VM goes on to its guest IP, read-back and agent deploy as soon as it is provisioned,
+    // so SSH work overlaps the clones of the VMs still in the queue.
     const ready = await Promise.all(
-      provisioned.map(async (p, i) => {
-        const req = wanted[i] as VmRequest;
+      wanted.map(async (req) => {
+        const p = await limit(() => provisionVm(provisionCtx, req, byName.get(req.name)));
         const ipOptions = ctx.signal ? { timeoutMs: this.settings.ipTimeoutMs, signal: ctx.signal } : { timeoutMs: this.settings.ipTimeoutMs };
         const address = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
         const info = await readVm(client, p.ref);
         const differences = vmConfigDifferences(req.config, info.config);
         if (req.host && !req.host.equals(info.host)) differences.push(`host ${info.host?.value ?? 'none'} (wanted ${req.host.value})`);
         if (differences.length > 0) throw new VsphereError(`VM ${p.name} reads back ${differences.join(', ')} after reconfiguring`);
-        return { p, req, address, info };
+        const previous = this.active.get(p.name);
+        const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
+        const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
+        this.active.set(p.name, active);
+        if (deploy) await remote.deploy();
+        return { req, info, previous, active };
       }),
     );
     const targets: Target[] = [];
-    for (const { p, req, address, info } of ready) {
-      const previous = this.active.get(p.name);
-      const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
-      const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
-      this.active.set(p.name, active);
+    for (const { req, info, previous, active } of ready) {
       const target = this.target(active, req, client);
       target.vm = vmRecord(target.host, policyName(this.policy), info.config);
       // Without an afterCell() call from the controller, a move still shows at the next cell.
       if (previous?.host && info.host && !previous.host.equals(info.host)) {
-        target.notes.push(`VM ${p.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
+        target.notes.push(`VM ${active.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
       }
       targets.push(target);
-    }
-    if (this.options.deploy ?? true) {
-      await Promise.all(ready.map(({ p }) => this.active.get(p.name)?.remote?.deploy()));
     }
     return targets;
   }

@@ -119,7 +119,7 @@ describe('vSphere provider on the simulator', () => {
       assert.equal(v.memoryMB, 2048);
       assert.equal(v.ownership?.runId, 'run-b');
     }
-    assert.ok(log.lines.some((l) => l.includes('powering off vh-reuse-r-1 to resize it')));
+    assert.ok(log.lines.some((l) => l.includes('powering off vh-reuse-r-1 to reconfigure it: vCPUs 1 (wanted 2)')), log.lines.join('\n'));
 
     // A VM moved to another host during a cell marks the cell through the target's notes.
     const moved = resized[0];
@@ -190,7 +190,7 @@ describe('vSphere provider on the simulator', () => {
     await p.shutdown('success', { runId: 'plan', log: recordingLogger() });
     assert.ok(findings.some((f) => f.level === 'info' && f.message.includes('template found')));
     assert.ok(findings.some((f) => f.level === 'warn' && f.message.includes('DRS')));
-    assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && f.message.includes('equal the host')));
+    assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && /use all 2 logical CPUs|vCPU overcommit/.test(f.message)), JSON.stringify(findings));
     assert.ok(findings.some((f) => f.level === 'error' && f.message.startsWith('configuration huge')));
     const missing = provider(join(dir, 'leases-plan2.json'), { template: 'no-such-template' });
     const bad = await missing.preflight([vm('c1', 1, 1, 1)], ctx('plan', recordingLogger()));
