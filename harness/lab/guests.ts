@@ -48,17 +48,15 @@ function sshdConfig(spec: GuestSpec, hostKey: string): string {
   ].join('\n');
 }
 
-/**
- * The shell run as the namespace's pid 1: private /run for /run/sshd, the host's ~/.bashrc
- * hidden (bash over ssh sources it for every command; the controller's shell setup, e.g.
- * `pyenv init` with its rehash lock, made each command take seconds on a busy machine, and a
- * fresh VM has none of it), optional hidden node, then sshd.
- */
+/** The shell run as the namespace's pid 1: private /run for /run/sshd, optional hidden node, then sshd. */
 function guestScript(spec: Pick<GuestSpec, 'dir' | 'withoutNode' | 'nodePaths'>, config: string): string {
-  const empty = join(spec.dir, 'empty');
   const lines = ['set -e', 'mount -t tmpfs -o mode=755 vharness-lab /run', 'mkdir -m 755 /run/sshd'];
-  lines.push(`for rc in "$HOME/.bashrc" /root/.bashrc; do if test -f "$rc"; then mount --bind '${empty}' "$rc"; fi; done`);
+  // A guest is a clean host: this machine's ~/.bashrc (sourced by bash for every SSH command)
+  // must not run there. A pyenv init in it serializes every command behind one rehash lock,
+  // which a killed guest can leave behind: each SSH command then waits 60 s.
+  lines.push('if [ -f "$HOME/.bashrc" ]; then mount --bind /dev/null "$HOME/.bashrc"; fi');
   if (spec.withoutNode) {
+    const empty = join(spec.dir, 'no-node');
     for (const path of spec.nodePaths) lines.push(`mount --bind '${empty}' '${path}'`);
   }
   lines.push(`exec /usr/sbin/sshd -D -e -f '${config}'`);
@@ -94,7 +92,7 @@ export async function startGuest(spec: GuestSpec): Promise<LabGuest> {
   const key = await generateKey(hostKey, `vharness-lab-${spec.name}`);
   await writeFile(join(spec.dir, 'sshd_config'), sshdConfig(spec, hostKey));
   await writeFile(join(spec.dir, 'authorized_keys'), `${spec.authorizedKeys.trim()}\n`, { mode: 0o600 });
-  await writeFile(join(spec.dir, 'empty'), '', { mode: 0o644 });
+  if (spec.withoutNode) await writeFile(join(spec.dir, 'no-node'), '', { mode: 0o644 });
   const pids = await launchGuest(spec);
   return {
     name: spec.name,
