@@ -1,7 +1,7 @@
 // Scale through vSphere: one configuration of 32 VMs of the tiny model, cloned in the simulator
 // (its 3 hosts sized 16 logical CPUs each) and reached at 32 sshd guests, runs to completion
 // with every instance measured, each VM on the host the spread policy chose, and leaves no VM.
-// Steps are tiny: this checks that 32 VMs work end to end, not how fast (bench/provision.ts).
+// Steps are tiny (a 3 s common window, so 32 agents on a busy 2-core machine overlap): this checks that 32 VMs work end to end, not how fast (bench/provision.ts).
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,13 +50,13 @@ test(`a throughput cell on ${VMS} VMs of the tiny model completes, spread over t
       model: { arch: 'tiny', seed: 1 },
       precisions: ['fp32'],
       baremetal: false,
-      startLeadMs: 2000,
+      startLeadMs: 5000,
       configurations: [{ id: 32, vms: VMS, vcpus: 1, memoryGB: 0.25 }],
-      workloads: [{ kind: 'throughput', configuration: 32, batch: 1, threads: 1, measure: { warmup: 1, steps: 3 } }],
+      workloads: [{ kind: 'throughput', configuration: 32, batch: 1, threads: 1, measure: { warmup: 1, steps: 3, durationMs: 3000 } }],
     }),
   );
   const run = await runCli(['run', config, '-i', inventory, '--no-report'], { cwd: tmp, timeoutMs: 900_000 });
-  assert.equal(run.code, 0, run.stderr.split('\n').slice(-30).join('\n'));
+  assert.equal(run.code, 0, run.stderr.split('\n').filter((l) => /warning|error|failed/.test(l)).slice(0, 20).join('\n'));
   const summary = JSON.parse(await readFile(join(resultsDirOf(run), 'summary.json'), 'utf8')) as RunSummary;
   const [cell] = summary.cells;
   assert.ok(cell);
