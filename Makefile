@@ -42,6 +42,7 @@ test: lab-deps lint build
 
 bench: build lab-deps
 	node dist/bench/run.js
+	node dist/bench/serving.js
 	node dist/bench/deploy.js
 	node dist/bench/deploy.js --bundled-node
 	node dist/bench/provision.js

@@ -8,6 +8,7 @@ import type { Command } from '../cli.js';
 import { loadConfig, loadInventory } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { silentLogger } from '../log.js';
+import { servingPlanText } from '../plan/serving-plan-text.js';
 import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { expandCells } from '../plan/expand.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
@@ -57,8 +58,9 @@ export const command: Command = {
       total_vcpus: c.vcpus === null ? null : c.vcpus * c.instances,
       total_memory_gb: c.memoryGB === null ? null : c.memoryGB * c.instances,
       threads: c.threads ?? (c.kind === 'latency' ? 'tuned' : 'vCPUs'),
-      batch: c.kind === 'multistream' ? `search <= ${c.batch}` : c.batch,
+      batch: c.kind === 'multistream' ? `search <= ${c.batch}` : (servingPlanText(c)?.batch ?? c.batch),
       measure: c.measure,
+      serving: servingPlanText(c)?.run,
       estimate_s: Math.round(estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })),
     }));
     const total = rows.reduce((s, r) => s + r.estimate_s, 0);
@@ -73,7 +75,7 @@ export const command: Command = {
     for (const r of rows) {
       const size = r.vcpus_per_instance === null ? 'unpartitioned' : `${r.vcpus_per_instance} x ${r.memory_gb_per_instance}`;
       const totals = r.total_vcpus === null ? '-' : `${r.total_vcpus} / ${r.total_memory_gb}`;
-      const steps = `${r.measure.warmup}/${r.measure.steps}${r.measure.durationMs === undefined ? '' : ` (${r.measure.durationMs / 1000} s)`}`;
+      const steps = r.serving ?? `${r.measure.warmup}/${r.measure.steps}${r.measure.durationMs === undefined ? '' : ` (${r.measure.durationMs / 1000} s)`}`;
       table.push([r.key, String(r.instances), size, totals, String(r.threads), String(r.batch), steps, formatDuration(r.estimate_s)]);
     }
     const lines = [

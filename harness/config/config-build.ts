@@ -2,7 +2,7 @@
 // normalized, references between workloads and configurations checked (with locations).
 import type { Precision } from '../../agent/protocol.js';
 import { parseCpuList } from '../../agent/cpu-list.js';
-import type { Config, Configuration, Measure, VmSettings, WorkloadConfig } from './types.js';
+import type { Config, Configuration, Measure, ServingRun, VmSettings, WorkloadConfig } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -12,6 +12,11 @@ export const DEFAULT_MEASURE: Measure = { warmup: 250, steps: 500 };
 export const DEFAULT_LATENCY_PROBE: Measure = { warmup: 5, steps: 20 };
 /** Short probes for the multistream batch search. */
 export const DEFAULT_MULTISTREAM_PROBE: Measure = { warmup: 2, steps: 10 };
+/** Server scenario defaults: small enough for a demo (LoadGen's own are in the README). */
+export const DEFAULT_SERVER_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
+export const DEFAULT_SERVER_PROBE: ServingRun = { minQueries: 256, minDurationMs: 2000 };
+export const DEFAULT_OFFLINE_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
+export const DEFAULT_SERVER_BOUND_MS = 15;
 export const DEFAULT_PRECISIONS: Precision[] = ['fp32', 'int8'];
 
 // The raw document after schema validation: the shapes are guaranteed, defaults are not.
@@ -20,19 +25,32 @@ interface RawMeasure {
   steps?: number;
   durationMs?: number;
 }
+interface RawServingRun {
+  minQueries?: number;
+  minDurationMs?: number;
+}
 interface RawWorkload {
   kind: WorkloadConfig['kind'];
   configuration?: string | number;
   configurations?: (string | number)[];
   batch?: number;
   threads?: number | number[];
-  probe?: RawMeasure;
+  /** Measure (latency, multistream) or ServingRun (server). */
+  probe?: RawMeasure & RawServingRun;
   precisions?: Precision[];
   measure?: RawMeasure;
   baremetalInstances?: number[];
   boundMs?: number;
   statistic?: 'mean' | 'p99';
   maxBatch?: number;
+  concurrency?: number;
+  warmup?: number;
+  minQueries?: number;
+  minDurationMs?: number;
+  maxQueueDelayMs?: number;
+  seed?: number;
+  tolerance?: number;
+  maxProbes?: number;
 }
 interface RawConfiguration {
   id: string | number;
@@ -62,6 +80,10 @@ function mergeMeasure(base: Measure, over: RawMeasure | undefined): Measure {
   const durationMs = over?.durationMs ?? base.durationMs;
   if (durationMs !== undefined) merged.durationMs = durationMs;
   return merged;
+}
+
+function servingRun(base: ServingRun, over: RawServingRun | undefined): ServingRun {
+  return { minQueries: over?.minQueries ?? base.minQueries, minDurationMs: over?.minDurationMs ?? base.minDurationMs };
 }
 
 /** An arch name stays a name; anything that looks like a file path resolves against the config. */
@@ -178,6 +200,31 @@ export function buildConfig(source: YamlSource): Config {
         };
         if (typeof w.threads === 'number') out.threads = w.threads;
         return out;
+      }
+      case 'server':
+      case 'offline': {
+        const configuration = ref([...at, 'configuration'], w.configuration ?? '');
+        claim(`${w.kind}/${configuration}`, i, [...at, 'configuration'], w.configuration);
+        const execution = {
+          configuration,
+          concurrency: w.concurrency ?? 1,
+          warmup: w.warmup ?? 10,
+          run: servingRun(w.kind === 'server' ? DEFAULT_SERVER_RUN : DEFAULT_OFFLINE_RUN, { minQueries: w.minQueries, minDurationMs: w.minDurationMs }),
+          ...(typeof w.threads === 'number' ? { threads: w.threads } : {}),
+          ...common,
+        };
+        if (w.kind === 'offline') return { kind: 'offline', maxBatch: w.maxBatch ?? 32, ...execution };
+        return {
+          kind: 'server',
+          boundMs: w.boundMs ?? DEFAULT_SERVER_BOUND_MS,
+          maxBatch: w.maxBatch ?? 1,
+          maxQueueDelayMs: w.maxQueueDelayMs ?? 0,
+          seed: w.seed ?? 1,
+          probe: servingRun(DEFAULT_SERVER_PROBE, w.probe),
+          tolerance: w.tolerance ?? 0.05,
+          maxProbes: w.maxProbes ?? 8,
+          ...execution,
+        };
       }
     }
   });

@@ -94,6 +94,8 @@ function workloadCells(config: Config, w: WorkloadConfig, precision: Precision):
       }
       return cells;
     }
+    case 'server':
+    case 'offline':
     case 'multistream': {
       const c = row(config, w.configuration);
       cells.push(vmCell(w, precision, c, w.maxBatch, w.threads ?? c.vcpus));

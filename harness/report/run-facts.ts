@@ -109,7 +109,7 @@ export function runFacts(summary: RunSummary, manifest: RunManifest | null): Run
     },
     validity: {
       headers: ['cell', 'status', 'valid', 'flags', 'start skew ms', 'skew / window', 'window s', 'instances', 'peak RSS (largest instance)'],
-      rows: cells.map((c) => [c.key, c.status, c.valid ? 'yes' : 'no', c.flags.join(', ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances), peakRss(c)]),
+      rows: cells.map((c) => [c.key, c.status, c.valid ? 'yes' : 'no', (c.server ?? c.offline)?.validity.reasons.join('; ') || c.flags.join(', ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances), peakRss(c)]),
     },
     failed: cells
       .filter((c) => c.status === 'failed')

@@ -25,6 +25,26 @@ export interface InstanceRaw {
   ends_ms: number[];
   peak_rss_bytes: number | null;
   stopped: boolean;
+  /** Open-loop scenarios: the schedule and how batches took it (starts_ms/ends_ms are per batch). */
+  serving?: ServingRaw;
+}
+
+/** Raw schedule of an open-loop run, controller clock, ms relative to the cell's planned start. */
+export interface ServingRaw {
+  scenario: 'server' | 'offline';
+  qps: number | null;
+  seed: number;
+  concurrency: number;
+  max_batch: number;
+  max_queue_delay_ms: number;
+  /** The schedule's origin. */
+  origin_ms: number;
+  /** Scheduled arrival of every query (FIFO order). */
+  arrivals_ms: number[];
+  /** Queries held by each batch of starts_ms/ends_ms. */
+  sizes: number[];
+  late_start_ms: number;
+  gave_up: boolean;
 }
 
 export interface CellRecord {

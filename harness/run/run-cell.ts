@@ -34,7 +34,7 @@ function baseSummary(cell: Cell): CellSummary {
 }
 
 function summarize(cell: Cell, outcome: WorkloadOutcome, ctx: CellContext, notes: string[]): CellSummary {
-  const agg = aggregateCell({ instances: outcome.raws, measure: cell.measure, maxSkewFraction: ctx.config.maxSkewFraction });
+  const agg = outcome.aggregate ?? aggregateCell({ instances: outcome.raws, measure: cell.measure, maxSkewFraction: ctx.config.maxSkewFraction });
   const flags = [...agg.flags, ...outcome.flags];
   const summary: CellSummary = {
     ...baseSummary(cell),
@@ -53,6 +53,8 @@ function summarize(cell: Cell, outcome: WorkloadOutcome, ctx: CellContext, notes
   if (agg.error !== undefined) summary.error = agg.error;
   if (outcome.threadProbes) summary.thread_probes = outcome.threadProbes;
   if (outcome.multistream) summary.multistream = outcome.multistream;
+  if (outcome.server) summary.server = outcome.server;
+  if (outcome.offline) summary.offline = outcome.offline;
   if (notes.length > 0) summary.notes = notes;
   return summary;
 }
