@@ -14,6 +14,8 @@ import { selectionFromFlags } from '../plan/selection-flags.js';
 import { createProviders } from '../providers/index.js';
 import type { Finding, ProviderContext, TargetRequest } from '../providers/provider.js';
 import { inventoryOption, jsonOption, onlyOption, precisionsOption } from './shared-flags.js';
+import { placementTable } from '../plan/placement-table.js';
+import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 
 export const command = defineCommand({
   args: 'CONFIG',
@@ -42,10 +44,13 @@ duration estimate. Changes nothing.`,
 
     const unique = (requests: TargetRequest[]): TargetRequest[] => [...new Map(requests.map((r) => [JSON.stringify(r), r])).values()];
     const findings: (Finding & { target: string })[] = [];
+    let placements: ConfigurationPlacement[] = [];
     for (const target of ['vm', 'baremetal'] as const) {
       const requests = unique(cells.filter((c) => c.target === target).map((c) => c.request));
       if (requests.length === 0) continue;
-      for (const f of await providers[target].preflight(requests, ctx)) findings.push({ ...f, target });
+      const provider = providers[target];
+      for (const f of await provider.preflight(requests, ctx)) findings.push({ ...f, target });
+      if (provider.placement) placements = await provider.placement(requests, ctx);
     }
     const cpus = availableParallelism();
     const rows = cells.map((c) => ({
@@ -65,7 +70,7 @@ duration estimate. Changes nothing.`,
     const maxVcpus = Math.max(0, ...rows.map((r) => r.total_vcpus ?? 0));
     const maxMemory = Math.max(0, ...rows.map((r) => r.total_memory_gb ?? 0));
     if (values.json) {
-      const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
+      const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, placement: placements, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
       process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
       return 0;
     }
@@ -80,6 +85,7 @@ duration estimate. Changes nothing.`,
       `config ${config.file} (${config.name}), inventory ${inventory.file} (${inventory.name}: vm=${inventory.vm.provider}, baremetal=${inventory.baremetal.provider})`,
       table.toString(),
       `${cells.length} cells; largest cell: ${maxVcpus} vCPUs, ${maxMemory} GB; this machine: ${cpus} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GB`,
+      ...(placements.length > 0 ? [placementTable(placements)] : []),
       ...findings.map((f) => `${f.level}: ${f.target}: ${f.message}`),
       `estimated duration: ${formatDuration(total)} (rough: reference per-image costs, before model builds)`,
     ];

@@ -70,8 +70,8 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     ctx.onPhase('acquire');
     const targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
     ctx.onPhase('stage model');
-    const paths = new Map<string, string>();
-    for (const t of targets) paths.set(t.name, await t.stageModel(model.path, model.sha256));
+    // All targets at once: each provider bounds its own transfers (SSH: ssh.concurrency).
+    const paths = new Map(await Promise.all(targets.map(async (t) => [t.name, await t.stageModel(model.path, model.sha256)] as const)));
     ctx.onPhase('start agents');
     instances = await openInstances(targets, cell.key);
     for (const i of instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);

@@ -45,6 +45,7 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
@@ -69,6 +70,7 @@ export function failedRaw(instance: Instance, error: unknown, batch: number, thr
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 

@@ -3,6 +3,7 @@ import { defineCommand } from '../../command.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { createLogger } from '../../log.js';
 import type { OwnedVm } from '../../vsphere/owned-vms.js';
+import { formatMemoryMB } from '../../vsphere/memory-size.js';
 import { leaseExpired } from '../../vsphere/ownership.js';
 import { openOwnedView, ownedFilter, ownedFlags } from './owned-selection.js';
 
@@ -47,7 +48,7 @@ function table(rows: Row[]): string {
     r.run,
     r.configuration,
     r.power,
-    r.vcpus === null ? '-' : `${r.vcpus}x${((r.memory_mb ?? 0) / 1024).toFixed(1)}G`,
+    r.vcpus === null ? '-' : `${r.vcpus} vCPU, ${formatMemoryMB(r.memory_mb ?? 0)}`,
     r.host ?? '-',
     r.addresses[0] ?? '-',
     `${r.expires}${r.expired ? ' (expired)' : ''}`,
