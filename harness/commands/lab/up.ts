@@ -45,7 +45,7 @@ Needs openssh-server (and golang-go, golang-github-vmware-govmomi-dev for --vcen
     'host-cpus': { type: 'string', arg: 'N', help: 'logical CPUs per host (default 2)' },
     'host-sockets': { type: 'string', arg: 'N', help: 'CPU sockets per host (default 2)' },
     'host-cores': { type: 'string', arg: 'N', help: 'physical cores per host (default host-cpus / 2: two threads per core)' },
-    'host-memory-gb': { type: 'string', arg: 'N', help: "memory per host in GiB (default ~4); the study's server (Table 2), two of them:\n--hosts 2 --host-cpus 96 --host-sockets 2 --host-memory-gb 768" },
+    'host-memory-gb': { type: 'string', arg: 'N', help: "memory per host in GiB (default ~4); two of the study's servers (Table 2):\nuse --hosts 2 --host-cpus 96 --host-sockets 2 --host-memory-gb 768" },
   },
   examples: [
     { command: 'vharness lab up', says: 'three sshd guests; prints .cache/lab/inventory.yaml' },
