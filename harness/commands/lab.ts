@@ -2,7 +2,7 @@
 // --vcenter, the vCenter simulator), so vharness can be tried and tested without machines.
 import { intFlag, parse } from '../args.js';
 import type { Command } from '../cli.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { defaultLabDir, labDown, labStatus, labUp, MAX_GUESTS } from '../lab/lab.js';
 
@@ -23,7 +23,10 @@ options:
                    bundled node runtime on deploy
   --vcenter        also start the vCenter simulator (harness/lab/vcsim.ts)
   --json           status as JSON
-  -h, --help       this help`;
+  -h, --help       this help
+
+exit codes: 0 done (status: every guest up); 2 bad flag, \`up\` with a lab already up in DIR,
+or \`status\` with no lab in DIR; 6 \`status\`: some guest's sshd is down.`;
 
 function guestList(value: string | undefined, guests: number): number[] {
   if (value === undefined) return [];
@@ -73,7 +76,7 @@ export const command: Command = {
         if (!status) {
           if (values.json) process.stdout.write('null\n');
           else log.info(`no lab in ${dir}`);
-          return 1;
+          return ExitCode.usage;
         }
         if (values.json) {
           process.stdout.write(`${JSON.stringify({ ...status.state, guests: status.guests.map((g) => ({ ...g.guest, up: g.up })) }, null, 2)}\n`);
@@ -83,7 +86,7 @@ export const command: Command = {
             process.stdout.write(`  ${guest.name}  ${guest.address}:${guest.port}  pid ${guest.pid}  ${up ? 'up' : 'DOWN'}${guest.node ? '' : '  (no node)'}\n`);
           }
         }
-        return status.guests.every((g) => g.up) ? 0 : 1;
+        return status.guests.every((g) => g.up) ? ExitCode.ok : ExitCode.ssh;
       }
       default:
         throw new UsageError(action === undefined ? 'missing action: up, down or status' : `unknown action '${action}' (expected up, down or status)`, { hint: usage.split('\n')[0] });

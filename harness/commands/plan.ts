@@ -12,7 +12,8 @@ import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { expandCells } from '../plan/expand.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { createProviders } from '../providers/index.js';
-import type { Finding, ProviderContext, TargetRequest } from '../providers/provider.js';
+import type { ProviderContext } from '../providers/provider.js';
+import { preflightExitCode, runPreflight } from '../plan/run-preflight.js';
 
 const usage = `usage: vharness plan CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--json]
 
@@ -22,6 +23,9 @@ totals, the providers' preflight findings and a rough duration estimate. Changes
   --only WORKLOAD        latency, throughput, scaling, multistream (comma-separated)
   --precision P          fp32 or int8 (comma-separated)
   --json                 print the plan as JSON
+Exit codes: 0 no error found; otherwise the code of the first error finding: 3 inventory
+(a secret it names cannot be read), 4 model file, 6 SSH, 7 vSphere (login, certificate,
+template, capacity). \`vharness run\` refuses to start on the same errors unless --force.
 `;
 
 export const command: Command = {
@@ -36,13 +40,8 @@ export const command: Command = {
     const ctx: ProviderContext = { runId: 'plan', log: silentLogger };
     const providers = createProviders(inventory, ctx);
 
-    const unique = (requests: TargetRequest[]): TargetRequest[] => [...new Map(requests.map((r) => [JSON.stringify(r), r])).values()];
-    const findings: (Finding & { target: string })[] = [];
-    for (const target of ['vm', 'baremetal'] as const) {
-      const requests = unique(cells.filter((c) => c.target === target).map((c) => c.request));
-      if (requests.length === 0) continue;
-      for (const f of await providers[target].preflight(requests, ctx)) findings.push({ ...f, target });
-    }
+    const findings = await runPreflight(config, inventory, cells, providers, ctx);
+    const exitCode = preflightExitCode(findings);
     const cpus = availableParallelism();
     const rows = cells.map((c) => ({
       key: c.key,
@@ -62,7 +61,7 @@ export const command: Command = {
     if (values.json) {
       const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
       process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-      return 0;
+      return exitCode;
     }
     const table = new Table(tableOptions(['cell', 'instances', 'vCPUs x GB', 'total vCPUs / GB', 'threads', 'batch', 'warmup/steps', 'est.']));
     for (const r of rows) {
@@ -79,6 +78,6 @@ export const command: Command = {
       `estimated duration: ${formatDuration(total)} (rough: reference per-image costs, before model builds)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+    return exitCode;
   },
 };

@@ -17,6 +17,7 @@ import type { RunManifest, RunSummary, TargetKind } from '../results/types.js';
 import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
 import { runCell } from './run-cell.js';
+import { untilAborted } from './abortable.js';
 
 export interface RunMatrixOptions {
   config: Config;
@@ -70,7 +71,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
 
   // Models before anything is created: a model failure leaves no half-made run behind.
   const precisions = [...new Set(todo.map((c) => c.precision))];
-  const infos = await prepareModels(config.model, precisions, log);
+  const infos = await untilAborted(prepareModels(config.model, precisions, log), signal, 'model preparation');
   const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
 
   const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));
@@ -118,7 +119,10 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
         provider,
         providerCtx,
         log,
-        onPhase: (phase) => log.progress(`[${index + 1}/${todo.length}] ${cell.key}: ${phase} (ETA ${eta})`),
+        onPhase: (phase) => {
+          log.progress(`[${index + 1}/${todo.length}] ${cell.key}: ${phase} (ETA ${eta})`);
+          log.debug(`phase: ${cell.key}: ${phase}`);
+        },
         onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
           const name = cell.target === 'vm' ? instance : host;
           if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });

@@ -8,6 +8,7 @@ import { toAgentClock, toControllerClock } from './clock-offset.js';
 import { controllerNowNs } from './clock-sync.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
+import { throwIfInterrupted } from './abortable.js';
 
 export interface SynchronizedRunOptions {
   warmup: number;
@@ -73,6 +74,9 @@ function failedRaw(instance: Instance, error: unknown, batch: number, threads: n
 
 /** Runs all instances from one common start; resolves with one InstanceRaw per instance. */
 export async function runSynchronized(instances: Instance[], options: SynchronizedRunOptions): Promise<InstanceRaw[]> {
+  // A signal that fired before this run (during a load or a previous probe) never fires again:
+  // adding a listener to it would wait for nothing and the run would go to its end.
+  throwIfInterrupted(options.signal, 'a synchronized run');
   const plannedNs = controllerNowNs() + options.leadMs * NS_PER_MS;
   const timeoutMs = options.leadMs + options.expectedMs + Timeouts.runGrace;
   const stop = (): void => {
