@@ -98,6 +98,14 @@ export const command: Command = {
       if (signalCode !== undefined) return signalCode;
       const failed = cells.filter((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed').length;
       if (failed > 0) log.warn(`${failed} of ${cells.length} cells did not complete; rerun them with --resume ${result.dir}`);
+      // A backend that went away (vCenter unreachable) and left none of its cells done: its exit code.
+      for (const { target, error } of result.unavailable) {
+        const own = cells.filter((c) => c.target === target);
+        if (own.length > 0 && own.every((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed')) {
+          log.error(`no ${target} cell could run: ${error.message}`);
+          return error.exitCode;
+        }
+      }
       return failed > 0 ? ExitCode.cellsFailed : ExitCode.ok;
     } catch (error) {
       // An interrupt wins over what it caused (an aborted preflight or model build).

@@ -81,6 +81,7 @@ function vsphere(source: YamlSource, raw: Raw, at: KeyPath): VsphereSettings {
     teardown: (raw.teardown as VsphereSettings['teardown'] | undefined) ?? 'on-success',
     leaseHours: (raw.leaseHours as number | undefined) ?? 72,
     ipTimeoutMs: (raw.ipTimeoutMs as number | undefined) ?? 300000,
+    requestTimeoutMs: (raw.requestTimeoutMs as number | undefined) ?? 60000,
   };
   if (typeof raw.ca === 'string') out.ca = resolveFromFile(source.file, raw.ca);
   for (const k of ['thumbprint', 'datacenter', 'cluster', 'host', 'resourcePool', 'datastore', 'folder'] as const) {

@@ -2,6 +2,7 @@
 // The controller asks a provider for targets of a shape and launches agents on them; it never
 // branches on the provider kind.
 import type { SysInfo } from '../../agent/protocol.js';
+import type { VharnessError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
 
@@ -63,6 +64,11 @@ export interface Provider {
   facts(ctx: ProviderContext): Promise<HostFacts[]>;
   /** Ends the provider's work for the run (teardown policy, connections); runs once. */
   shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void>;
+  /**
+   * Optional: why the provider stopped asking its backend in this run (vCenter unreachable,
+   * login refused); its later cells fail at once with that reason.
+   */
+  unavailable?(): VharnessError | undefined;
 }
 
 export interface HostFacts {

@@ -5,6 +5,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { collectSysInfo } from '../../agent/sysinfo.js';
 import type { Precision, SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
+import type { VharnessError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Cell } from '../plan/cell.js';
 import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
@@ -39,6 +40,8 @@ export interface RunMatrixResult {
   /** Cells run now (0 when --resume found nothing to do). */
   ran: number;
   interrupted: boolean;
+  /** Providers that gave up on their backend during the run, with the reason (e.g. vCenter unreachable). */
+  unavailable: { target: TargetKind; error: VharnessError }[];
 }
 
 function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string, CellRecord>, models: Map<Precision, StagedModel>, startedAt: string): RunSummary {
@@ -66,7 +69,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     log.info(`resume: all ${options.cells.length} cells of ${resumed.runId} are completed; nothing to run`);
     const existing = await resumed.readSummary();
     const summary = existing ?? summaryOf(resumed.runId, options, previous, new Map(), startedAt);
-    return { dir: resumed.dir, summary, ran: 0, interrupted: false };
+    return { dir: resumed.dir, summary, ran: 0, interrupted: false, unavailable: [] };
   }
 
   // Models before anything is created: a model failure leaves no half-made run behind.
@@ -158,5 +161,9 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     await writeManifest();
   }
   const summary = summaryOf(store.runId, options, records, models, startedAt);
-  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted' };
+  const unavailable = (['vm', 'baremetal'] as const).flatMap((target) => {
+    const error = providers[target].unavailable?.();
+    return error ? [{ target, error }] : [];
+  });
+  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted', unavailable };
 }
