@@ -19,6 +19,7 @@ import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
 import { runCell } from './run-cell.js';
 import { untilAborted } from './abortable.js';
+import { checkRunDir, checkSameInputs, lockRunDir, runInputs } from '../results/run-dir-guard.js';
 
 export interface RunMatrixOptions {
   config: Config;
@@ -58,9 +59,31 @@ function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string
 }
 
 export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixResult> {
-  const { config, inventory, log, signal } = options;
+  const { config, inventory } = options;
   const resultsDir = options.resultsDir ?? inventory.resultsDir;
   const resumed = options.resume === undefined ? undefined : await RunStore.open(resultsDir, options.resume);
+  // A run continues only from a readable directory made from the same files, by one process at a time.
+  const inputs = await runInputs(config.file, inventory.file);
+  let unlock: (() => Promise<void>) | undefined;
+  if (resumed) {
+    checkSameInputs(resumed.dir, await checkRunDir(resumed.dir), inputs, { config: config.file, inventory: inventory.file });
+    unlock = await lockRunDir(resumed.dir);
+  }
+  try {
+    return await runLocked(options, resultsDir, resumed, inputs, (lock) => (unlock = lock));
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function runLocked(
+  options: RunMatrixOptions,
+  resultsDir: string,
+  resumed: RunStore | undefined,
+  inputs: NonNullable<RunManifest['inputs']>,
+  locked: (unlock: () => Promise<void>) => void,
+): Promise<RunMatrixResult> {
+  const { config, inventory, log, signal } = options;
   const previous = resumed ? await resumed.readCells() : new Map<string, CellRecord>();
   const todo = options.cells.filter((c) => previous.get(c.key)?.summary.status !== 'completed');
   const startedAt = new Date().toISOString();
@@ -78,6 +101,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
 
   const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));
+  if (!resumed) locked(await lockRunDir(store.dir));
   const providerCtx: ProviderContext = { runId: store.runId, log };
   if (signal) providerCtx.signal = signal;
   const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
@@ -91,7 +115,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const writeManifest = async (): Promise<void> => {
     const manifestModels: RunManifest['models'] = [...infos].map(([precision, m]) => ({ precision, path: m.path, sha256: m.sha256, bytes: m.bytes }));
     for (const m of oldManifest?.models ?? []) if (!manifestModels.some((x) => x.precision === m.precision)) manifestModels.push(m);
-    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command };
+    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command, inputs };
     if (oldManifest) input.createdAt = oldManifest.created_at;
     await store.writeManifest(await buildManifest(input));
   };
