@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, UsageError, VharnessError } from '../errors.js';
 import type { RunManifest } from './types.js';
+import { processAlive } from '../process-alive.js';
 
 /** The run directory cannot be used: damaged files, or held by another process. */
 export class RunDirError extends VharnessError {
@@ -86,15 +87,6 @@ interface LockInfo {
   since: string;
 }
 
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error instanceof Error && 'code' in error && error.code === 'EPERM';
-  }
-}
-
 /** Takes `<dir>/run.lock`; answers the release function. A live holder is refused with its pid. */
 export async function lockRunDir(dir: string): Promise<() => Promise<void>> {
   const file = join(dir, 'run.lock');
@@ -110,7 +102,7 @@ export async function lockRunDir(dir: string): Promise<() => Promise<void>> {
     }
     const holder = (await readFile(file, 'utf8').then((t) => JSON.parse(t) as LockInfo, () => undefined)) ?? { pid: 0, host: '', since: '' };
     const elsewhere = holder.host !== '' && holder.host !== mine.host;
-    if (elsewhere || (holder.pid > 0 && pidRuns(holder.pid))) {
+    if (elsewhere || (holder.pid > 0 && processAlive(holder.pid))) {
       throw new RunDirError(`run directory ${dir} is in use by another vharness process (pid ${holder.pid} on ${holder.host || '?'}, since ${holder.since || '?'})`, elsewhere ? `if that process is gone, remove ${file}` : 'wait for it to end; two runs must not write one directory');
     }
     await unlink(file).catch(() => undefined); // its process is gone

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LivenessCheck } from './lease-store.js';
+import { processAlive } from '../process-alive.js';
 
 /** How often a live run rewrites its heartbeat. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -18,15 +19,6 @@ interface Beat {
   host: string;
   owner: string;
   at: string;
-}
-
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error instanceof Error && 'code' in error && error.code === 'EPERM';
-  }
 }
 
 export class RunHeartbeat {
@@ -77,7 +69,7 @@ export function runLiveness(storeDir: string, now: () => number = Date.now): Liv
     const age = now() - Date.parse(beat.at);
     const where = `pid ${beat.pid} on ${beat.host}, owner ${beat.owner}, heartbeat ${Math.round(age / 1000)} s ago`;
     if (!(age <= HEARTBEAT_STALE_MS)) return { live: false, detail: `stale heartbeat (${where})` };
-    if (beat.host === hostname() && !pidRuns(beat.pid)) return { live: false, detail: `process gone (${where})` };
+    if (beat.host === hostname() && !processAlive(beat.pid)) return { live: false, detail: `process gone (${where})` };
     return { live: true, detail: where };
   };
 }

@@ -7,16 +7,16 @@ import { copyFile, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, repoRoot, resultsDirOf, type CliRun } from '../cli-process.js';
+import { runCli, repoRoot, resultsDirOf, type CliOptions, type CliRun } from '../cli-process.js';
 
 describe('run --resume guards', () => {
   let tmp: string;
   let dir: string;
   let config: string;
   let inventory: string;
-  const cli = (args: string[], onStderr?: Parameters<typeof runCli>[1]['onStderr']): Promise<CliRun> =>
+  const cli = (args: string[], onStderr?: CliOptions['onStderr']): Promise<CliRun> =>
     runCli(args, { cwd: tmp, env: { ...process.env, VHARNESS_STATE_DIR: join(tmp, 'state') }, timeoutMs: 300_000, ...(onStderr ? { onStderr } : {}) });
-  const resume = (extra: string[] = [], onStderr?: Parameters<typeof runCli>[1]['onStderr']): Promise<CliRun> =>
+  const resume = (extra: string[] = [], onStderr?: CliOptions['onStderr']): Promise<CliRun> =>
     cli(['run', config, '-i', inventory, '--only', 'latency', '--precision', 'fp32', '--no-report', '--resume', dir, ...extra], onStderr);
 
   before(async () => {

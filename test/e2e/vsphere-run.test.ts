@@ -121,6 +121,7 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     // `vms destroy --run` removes what that run used; the first run's remaining VMs go with --all-owned.
     const destroy = await vharness(['vms', 'destroy', '-i', inventory, '--run', summary.run_id], tmp);
     assert.equal(destroy.code, 0, destroy.stderr);
+    assert.match(destroy.stderr, /destroying [1-9]\d* VM\(s\) of \S+@\S+ \(\d+\)/, 'destroy says whose VMs it touches');
     assert.match(destroy.stdout, /destroyed [1-9]\d* VM\(s\)/);
     const left = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--run', summary.run_id, '--json'], tmp)).stdout) as ListedVm[];
     assert.deepEqual(left, []);
