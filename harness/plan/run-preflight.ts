@@ -4,10 +4,10 @@
 // the exit code of its failure class.
 import { resolve } from 'node:path';
 import type { Precision } from '../../agent/protocol.js';
-import { checkModelPath } from '../../agent/model/model-file-limits.js';
-import { isArchName } from '../../agent/model/resnet-arch.js';
+import { checkModelPath } from '../../model/model-file-limits.js';
+import { isArchName } from '../../model/resnet-arch.js';
 import type { Config, Inventory } from '../config/types.js';
-import { ExitCode, VharnessError } from '../errors.js';
+import { asVharnessError, ExitCode, VharnessError } from '../errors.js';
 import type { Finding, Provider, ProviderContext, ProviderKind, TargetRequest } from '../providers/provider.js';
 import { inventorySecrets, readSecret } from '../secrets.js';
 import type { Cell } from './cell.js';
@@ -28,7 +28,8 @@ function messageOf(error: unknown): string {
 }
 
 /** An error finding from a thrown error: its message, exit code and hint. */
-function errorFinding(target: PlanFinding['target'], error: unknown, fallback: number): PlanFinding {
+function errorFinding(target: PlanFinding['target'], thrown: unknown, fallback: number): PlanFinding {
+  const error = asVharnessError(thrown);
   const finding: PlanFinding = { level: 'error', target, message: messageOf(error), exitCode: error instanceof VharnessError ? error.exitCode : fallback };
   if (error instanceof VharnessError && error.hint !== undefined) finding.hint = error.hint;
   return finding;

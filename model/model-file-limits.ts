@@ -4,19 +4,19 @@
 // read can return; ResNet-50 fp32 is ~100 MB).
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 
 /** The largest file one read can return in Node; also the default limit. */
 export const MODEL_MAX_BYTES_CEILING = 2 ** 31 - 1;
 export const MODEL_MAX_BYTES_ENV = 'VHARNESS_MODEL_MAX_BYTES';
 
-/** The configured limit; a bad `VHARNESS_MODEL_MAX_BYTES` is a ModelError naming its value. */
+/** The configured limit; a bad `VHARNESS_MODEL_MAX_BYTES` is a ModelFailure naming its value. */
 export function modelMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[MODEL_MAX_BYTES_ENV];
   if (raw === undefined || raw === '') return MODEL_MAX_BYTES_CEILING;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MODEL_MAX_BYTES_CEILING) {
-    throw new ModelError(`Expected ${MODEL_MAX_BYTES_ENV} to be an integer from 1 to ${MODEL_MAX_BYTES_CEILING} (bytes), got '${raw}'`);
+    throw new ModelFailure(`Expected ${MODEL_MAX_BYTES_ENV} to be an integer from 1 to ${MODEL_MAX_BYTES_CEILING} (bytes), got '${raw}'`);
   }
   return n;
 }
@@ -30,11 +30,11 @@ function kindOf(s: Stats): string {
   return 'not a regular file';
 }
 
-/** Throws ModelError unless `s` (the stat of `path`, symlinks followed) is an acceptable model file. */
+/** Throws ModelFailure unless `s` (the stat of `path`, symlinks followed) is an acceptable model file. */
 export function checkModelStats(path: string, s: Stats, maxBytes = modelMaxBytes()): void {
-  if (!s.isFile()) throw new ModelError(`${path}: is ${kindOf(s)}, expected a regular .onnx file`, { hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
+  if (!s.isFile()) throw new ModelFailure(`${path}: is ${kindOf(s)}, expected a regular .onnx file`, { hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
   if (s.size > maxBytes) {
-    throw new ModelError(`${path}: ${s.size} bytes, more than the model size limit of ${maxBytes} bytes`, { hint: `set ${MODEL_MAX_BYTES_ENV} (up to ${MODEL_MAX_BYTES_CEILING}) if the file is right` });
+    throw new ModelFailure(`${path}: ${s.size} bytes, more than the model size limit of ${maxBytes} bytes`, { hint: `set ${MODEL_MAX_BYTES_ENV} (up to ${MODEL_MAX_BYTES_CEILING}) if the file is right` });
   }
 }
 
@@ -45,7 +45,7 @@ export async function checkModelPath(path: string): Promise<void> {
     s = await stat(path);
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    throw new ModelError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code || String(error)})`}`, { cause: error, hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
+    throw new ModelFailure(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code || String(error)})`}`, { cause: error, hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
   }
   checkModelStats(path, s);
 }
