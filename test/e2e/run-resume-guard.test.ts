@@ -3,7 +3,7 @@
 // summary.json or null cells is exit 9, not a stack trace), and by one process at a time
 // (run.lock: a second concurrent --resume is exit 9 naming the first one's pid).
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,7 +24,8 @@ describe('run --resume guards', () => {
     config = join(tmp, 'ci.yaml');
     inventory = join(tmp, 'local.yaml');
     await writeFile(config, (await readFile(join(repoRoot, 'configs/ci.yaml'), 'utf8')).replace('../schemas/', `${join(repoRoot, 'schemas')}/`));
-    await copyFile(join(repoRoot, 'inventories/local.yaml'), inventory);
+    // This machine, but another file than the embedded default (resuming without -i must be refused).
+    await writeFile(inventory, `${await readFile(join(repoRoot, 'inventories/local.yaml'), 'utf8')}\n# the test's own copy\n`);
     const run = await cli(['run', config, '-i', inventory, '--only', 'latency', '--precision', 'fp32', '--no-report', '--results-dir', join(tmp, 'results')]);
     assert.equal(run.code, 0, run.stderr);
     dir = resultsDirOf(run);
