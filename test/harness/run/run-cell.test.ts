@@ -18,10 +18,11 @@ import { spawnLocalAgent } from '../../../harness/transport/local.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const brokenAgent = join(root, 'test/fixtures/agents/exit-early.mjs');
+const misbehavingAgent = join(root, 'test/fixtures/agents/misbehaving.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vharness-cell-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function target(name: string, agentScript?: string): Target {
+function target(name: string, agentScript?: string, env?: NodeJS.ProcessEnv): Target {
   return {
     name,
     host: hostname(),
@@ -29,7 +30,7 @@ function target(name: string, agentScript?: string): Target {
     memoryGB: 1,
     notes: [],
     stageModel: async (path) => path,
-    launch: ({ label }) => spawnLocalAgent(agentScript === undefined ? { label } : { label, agentScript }),
+    launch: ({ label }) => spawnLocalAgent({ label, ...(agentScript === undefined ? {} : { agentScript }), ...(env === undefined ? {} : { env }) }),
   };
 }
 
@@ -69,6 +70,15 @@ describe('runCell', () => {
     assert.equal(ok.instances.length, 2);
     assert.ok((ok.summary.throughput_ips ?? 0) > 0);
     assert.ok(ok.instances.every((i) => i.starts_ms.length >= 5 && i.clock !== null));
+  });
+
+  it('fails the cell when an agent sends garbage, naming the instance and what it sent', async () => {
+    const [cell] = expandCells(config);
+    assert.ok(cell);
+    const garbage = target('vm-garbage', misbehavingAgent, { ...process.env, VHARNESS_MISBEHAVE: 'garbage' });
+    const record = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-good'), garbage]) });
+    assert.equal(record.summary.status, 'failed');
+    assert.match(record.summary.error ?? '', /vm-garbage: the agent broke the protocol: a line that is not JSON; received "Welcome to the machine! \(not JSON\)"/);
   });
 
   it('fails the cell when the provider cannot acquire targets', async () => {
