@@ -42,8 +42,10 @@ test: lab-deps lint build
 
 bench: build lab-deps
 	node dist/bench/run.js
+	node dist/bench/serving.js
 	node dist/bench/deploy.js
 	node dist/bench/deploy.js --bundled-node
+	node dist/bench/provision.js
 
 clean:
 	rm -rf dist .cache

@@ -13,6 +13,7 @@ import { destroyOwned, filterOwned, ownedVms, type OwnedFilter, type OwnedVm } f
 import { leaseExpired } from '../vsphere/ownership.js';
 import { resolvePlacement } from '../vsphere/placement.js';
 import { listHosts } from '../vsphere/host-facts.js';
+import { formatMemoryMB } from '../vsphere/memory-size.js';
 import { listVms } from '../vsphere/vm-inventory.js';
 
 const usage = `usage: vharness vms list|destroy [-i INVENTORY] [--run ID | --expired | --all-owned] [--json]
@@ -77,7 +78,7 @@ function table(rows: Row[]): string {
     r.run,
     r.configuration,
     r.power,
-    r.vcpus === null ? '-' : `${r.vcpus}x${((r.memory_mb ?? 0) / 1024).toFixed(1)}G`,
+    r.vcpus === null ? '-' : `${r.vcpus} vCPU, ${formatMemoryMB(r.memory_mb ?? 0)}`,
     r.host ?? '-',
     r.addresses[0] ?? '-',
     `${r.expires}${r.expired ? ' (expired)' : ''}`,

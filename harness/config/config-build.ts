@@ -1,7 +1,8 @@
 // Turns a schema-valid config document into the typed Config: defaults filled in, ids
 // normalized, references between workloads and configurations checked (with locations).
 import type { Precision } from '../../agent/protocol.js';
-import type { Config, Configuration, Measure, WorkloadConfig } from './types.js';
+import { parseCpuList } from '../../agent/cpu-list.js';
+import type { Config, Configuration, Measure, ServingRun, VmSettings, WorkloadConfig } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -11,6 +12,11 @@ export const DEFAULT_MEASURE: Measure = { warmup: 250, steps: 500 };
 export const DEFAULT_LATENCY_PROBE: Measure = { warmup: 5, steps: 20 };
 /** Short probes for the multistream batch search. */
 export const DEFAULT_MULTISTREAM_PROBE: Measure = { warmup: 2, steps: 10 };
+/** Server scenario defaults: small enough for a demo (LoadGen's own are in the README). */
+export const DEFAULT_SERVER_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
+export const DEFAULT_SERVER_PROBE: ServingRun = { minQueries: 256, minDurationMs: 2000 };
+export const DEFAULT_OFFLINE_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
+export const DEFAULT_SERVER_BOUND_MS = 15;
 export const DEFAULT_PRECISIONS: Precision[] = ['fp32', 'int8'];
 
 // The raw document after schema validation: the shapes are guaranteed, defaults are not.
@@ -19,19 +25,43 @@ interface RawMeasure {
   steps?: number;
   durationMs?: number;
 }
+interface RawServingRun {
+  minQueries?: number;
+  minDurationMs?: number;
+}
 interface RawWorkload {
   kind: WorkloadConfig['kind'];
   configuration?: string | number;
   configurations?: (string | number)[];
   batch?: number;
   threads?: number | number[];
-  probe?: RawMeasure;
+  /** Measure (latency, multistream) or ServingRun (server). */
+  probe?: RawMeasure & RawServingRun;
   precisions?: Precision[];
   measure?: RawMeasure;
   baremetalInstances?: number[];
   boundMs?: number;
   statistic?: 'mean' | 'p99';
   maxBatch?: number;
+  concurrency?: number;
+  warmup?: number;
+  minQueries?: number;
+  minDurationMs?: number;
+  maxQueueDelayMs?: number;
+  seed?: number;
+  tolerance?: number;
+  maxProbes?: number;
+}
+interface RawConfiguration {
+  id: string | number;
+  vms: number;
+  vcpus: number;
+  memoryGB: number;
+  coresPerSocket?: number;
+  latencySensitivity?: 'normal' | 'high';
+  cpuReservationMHz?: number;
+  memoryReservation?: number | 'all';
+  cpuAffinity?: string[];
 }
 interface RawConfig {
   name: string;
@@ -41,7 +71,7 @@ interface RawConfig {
   baremetal?: boolean;
   startLeadMs?: number;
   maxSkewFraction?: number;
-  configurations: { id: string | number; vms: number; vcpus: number; memoryGB: number }[];
+  configurations: RawConfiguration[];
   workloads: RawWorkload[];
 }
 
@@ -52,9 +82,45 @@ function mergeMeasure(base: Measure, over: RawMeasure | undefined): Measure {
   return merged;
 }
 
+function servingRun(base: ServingRun, over: RawServingRun | undefined): ServingRun {
+  return { minQueries: over?.minQueries ?? base.minQueries, minDurationMs: over?.minDurationMs ?? base.minDurationMs };
+}
+
 /** An arch name stays a name; anything that looks like a file path resolves against the config. */
 function resolveArch(file: string, arch: string): string {
   return /[/\\]|\.onnx$/i.test(arch) ? resolveFromFile(file, arch) : arch;
+}
+
+/** A row's VM settings, checked against its size and each other (the combinations vSphere refuses). */
+function vmSettings(source: YamlSource, c: RawConfiguration, at: (string | number)[]): VmSettings | undefined {
+  const settings: VmSettings = {};
+  if (c.coresPerSocket !== undefined) {
+    if (c.vcpus % c.coresPerSocket !== 0) throw source.error([...at, 'coresPerSocket'], `must divide the row's ${c.vcpus} vCPUs`, c.coresPerSocket);
+    settings.coresPerSocket = c.coresPerSocket;
+  }
+  if (c.cpuReservationMHz !== undefined) settings.cpuReservationMHz = c.cpuReservationMHz;
+  if (c.memoryReservation !== undefined) {
+    const memoryMB = Math.round(c.memoryGB * 1024);
+    if (c.memoryReservation !== 'all' && c.memoryReservation > memoryMB) throw source.error([...at, 'memoryReservation'], `exceeds the VM's ${memoryMB} MB (use 'all' to reserve all of it)`, c.memoryReservation);
+    settings.memoryReservation = c.memoryReservation;
+  }
+  if (c.latencySensitivity !== undefined) {
+    const full = c.memoryReservation === 'all' || c.memoryReservation === Math.round(c.memoryGB * 1024);
+    if (c.latencySensitivity === 'high' && !full) {
+      throw source.error([...at, 'latencySensitivity'], "high needs a full memory reservation (vSphere refuses it otherwise): add 'memoryReservation: all'", c.latencySensitivity);
+    }
+    settings.latencySensitivity = c.latencySensitivity;
+  }
+  if (c.cpuAffinity !== undefined) {
+    const lists = c.cpuAffinity;
+    if (lists.length !== c.vms) throw source.error([...at, 'cpuAffinity'], `needs one CPU list per VM (${c.vms}), got ${lists.length}`, lists);
+    settings.cpuAffinity = lists.map((text, j) => {
+      const cpus = parseCpuList(text);
+      if (cpus.length < c.vcpus) throw source.error([...at, 'cpuAffinity', j], `names ${cpus.length} logical CPU(s), fewer than the VM's ${c.vcpus} vCPUs`, text);
+      return cpus;
+    });
+  }
+  return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
 /** Builds the Config from a schema-valid source; throws ConfigError on semantic errors. */
@@ -67,7 +133,10 @@ export function buildConfig(source: YamlSource): Config {
     const first = seen.get(id);
     if (first !== undefined) throw source.error(['configurations', i, 'id'], `duplicate configuration id (first at configurations[${first}])`, c.id);
     seen.set(id, i);
-    configurations.push({ id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB });
+    const row: Configuration = { id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB };
+    const settings = vmSettings(source, c, ['configurations', i]);
+    if (settings) row.settings = settings;
+    configurations.push(row);
   });
 
   const baseMeasure = mergeMeasure(DEFAULT_MEASURE, raw.measure);
@@ -131,6 +200,31 @@ export function buildConfig(source: YamlSource): Config {
         };
         if (typeof w.threads === 'number') out.threads = w.threads;
         return out;
+      }
+      case 'server':
+      case 'offline': {
+        const configuration = ref([...at, 'configuration'], w.configuration ?? '');
+        claim(`${w.kind}/${configuration}`, i, [...at, 'configuration'], w.configuration);
+        const execution = {
+          configuration,
+          concurrency: w.concurrency ?? 1,
+          warmup: w.warmup ?? 10,
+          run: servingRun(w.kind === 'server' ? DEFAULT_SERVER_RUN : DEFAULT_OFFLINE_RUN, { minQueries: w.minQueries, minDurationMs: w.minDurationMs }),
+          ...(typeof w.threads === 'number' ? { threads: w.threads } : {}),
+          ...common,
+        };
+        if (w.kind === 'offline') return { kind: 'offline', maxBatch: w.maxBatch ?? 32, ...execution };
+        return {
+          kind: 'server',
+          boundMs: w.boundMs ?? DEFAULT_SERVER_BOUND_MS,
+          maxBatch: w.maxBatch ?? 1,
+          maxQueueDelayMs: w.maxQueueDelayMs ?? 0,
+          seed: w.seed ?? 1,
+          probe: servingRun(DEFAULT_SERVER_PROBE, w.probe),
+          tolerance: w.tolerance ?? 0.05,
+          maxProbes: w.maxProbes ?? 8,
+          ...execution,
+        };
       }
     }
   });

@@ -78,6 +78,7 @@ function vsphere(source: YamlSource, raw: Raw, at: KeyPath): VsphereSettings {
     ipPool: { ...pool },
     guest,
     cloneConcurrency: (raw.cloneConcurrency as number | undefined) ?? 4,
+    placement: (raw.placement as VsphereSettings['placement'] | undefined) ?? 'spread',
     teardown: (raw.teardown as VsphereSettings['teardown'] | undefined) ?? 'on-success',
     leaseHours: (raw.leaseHours as number | undefined) ?? 72,
     ipTimeoutMs: (raw.ipTimeoutMs as number | undefined) ?? 300000,

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Workload } from '../results/types.js';
 import type { ExpandOptions } from './expand.js';
 
-const WORKLOADS: readonly Workload[] = ['latency', 'throughput', 'scaling', 'multistream'];
+const WORKLOADS: readonly Workload[] = ['latency', 'throughput', 'scaling', 'multistream', 'server', 'offline'];
 const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {

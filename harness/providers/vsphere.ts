@@ -10,7 +10,6 @@ import type { AgentBundleOptions } from '../deploy/agent-bundle.js';
 import { RemoteHost } from '../deploy/remote-host.js';
 import type { Logger } from '../log.js';
 import { SshPool } from '../transport/ssh-pool.js';
-import { untilAborted } from '../run/abortable.js';
 import { AddressBook } from '../vsphere/address-book.js';
 import type { VimClient } from '../vsphere/client.js';
 import { connectVsphere } from '../vsphere/connect.js';
@@ -23,11 +22,13 @@ import type { VharnessError } from '../errors.js';
 import type { MoRef } from '../vsphere/moref.js';
 import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
 import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
-import { capacityFindings, datastoreFindings, drsFindings, hostsInScope } from '../vsphere/preflight.js';
+import { placeConfiguration, placementSummary, policyName, type ConfigurationPlacement, type PlacementPolicy } from '../vsphere/capacity.js';
+import { datastoreFindings, drsFindings, hostLoads, hostsInScope, type NewVm } from '../vsphere/preflight.js';
+import { vmConfigDifferences, vmRecord, wantedVmConfig } from '../vsphere/vm-config.js';
 import { provisionVm, type ProvisionContext, type VmRequest } from '../vsphere/provision-vm.js';
 import type { TaskWaitOptions } from '../vsphere/task-wait.js';
 import { powerOffVm } from '../vsphere/vm-actions.js';
-import { listVms, readVm } from '../vsphere/vm-inventory.js';
+import { listVms, readVm, type VmInfo } from '../vsphere/vm-inventory.js';
 import type { Finding, HostFacts, Provider, ProviderContext, Target, TargetRequest } from './provider.js';
 
 export interface VsphereProviderOptions {
@@ -108,6 +109,8 @@ export class VsphereProvider implements Provider {
   private session: Promise<{ client: VimClient; placement: ResolvedPlacement }> | undefined;
   private pool: SshPool | undefined;
   private shutDown = false;
+  /** Placements computed by preflight, by request (plan reads them through placement()). */
+  private readonly planned = new Map<string, ConfigurationPlacement>();
 
   constructor(options: VsphereProviderOptions) {
     this.options = options;
@@ -167,7 +170,26 @@ export class VsphereProvider implements Provider {
       configuration: request.configuration,
       vcpus: request.vcpus,
       memoryGB: request.memoryGB,
+      config: wantedVmConfig(request.vcpus, request.memoryGB, request.settings, i),
     }));
+  }
+
+  /** The inventory's placement policy: one named host (`vm.host`), else `vm.placement`. */
+  get policy(): PlacementPolicy {
+    return this.settings.host !== undefined ? { kind: 'host', name: this.settings.host } : { kind: this.settings.placement };
+  }
+
+  /** Where the policy puts a configuration's VMs, given the hosts in scope and the VMs running there. */
+  private place(request: Extract<TargetRequest, { target: 'vm' }>, hosts: EsxiHost[], vms: VmInfo[]): ConfigurationPlacement {
+    const demands = this.vmRequests(request).map((r) => ({ name: r.name, vcpus: r.vcpus, memoryMB: r.config.memoryMB }));
+    return placeConfiguration(request.configuration, demands, hostLoads(hosts, vms), this.policy);
+  }
+
+  /** Each configuration's placement as preflight computed it (computed now when preflight did not run). */
+  async placement(requests: TargetRequest[], ctx: ProviderContext): Promise<ConfigurationPlacement[]> {
+    const vmRequests = requests.filter((r): r is Extract<TargetRequest, { target: 'vm' }> => r.target === 'vm');
+    if (vmRequests.some((r) => !this.planned.has(JSON.stringify(r)))) await this.preflight(vmRequests, ctx);
+    return vmRequests.map((r) => this.planned.get(JSON.stringify(r))).filter((p): p is ConfigurationPlacement => p !== undefined);
   }
 
   async preflight(requests: TargetRequest[], _ctx: ProviderContext): Promise<Finding[]> {
@@ -197,10 +219,22 @@ export class VsphereProvider implements Provider {
     const { client, placement } = session;
     const findings: Finding[] = [{ level: 'info', message: `vSphere: ${client.service.about.fullName}; template found; placement resolved (folder ${placement.folderPath})` }];
     const hosts = hostsInScope(await listHosts(client, placement.datacenter), placement);
-    findings.push(...capacityFindings(vmRequests, hosts));
+    const vms = await listVms(client, placement.datacenter);
+    for (const r of vmRequests) {
+      const planned = this.place(r, hosts, vms);
+      this.planned.set(JSON.stringify(r), planned);
+      findings.push(...planned.findings, placementSummary(planned));
+      const affinity = r.settings?.cpuAffinity;
+      if (affinity) {
+        findings.push({ level: 'warn', message: `configuration ${r.configuration}: cpuAffinity pins its VMs to host CPUs; DRS will not move them and vMotion is blocked` });
+        const threads = Math.min(...hosts.map((h) => h.threads));
+        const beyond = affinity.flat().filter((cpu) => cpu >= threads);
+        if (beyond.length > 0) findings.push({ level: 'error', message: `configuration ${r.configuration}: cpuAffinity names logical CPU ${Math.max(...beyond)}, but a host in scope has only ${threads} (0-${threads - 1})` });
+      }
+    }
     findings.push(...(await drsFindings(client, placement)));
-    const byName = new Map((await listVms(client, placement.datacenter)).map((v) => [v.name, v]));
-    let newVms = 0;
+    const byName = new Map(vms.map((v) => [v.name, v]));
+    const newVms: NewVm[] = [];
     const names = new Set<string>();
     for (const r of vmRequests) {
       for (const req of this.vmRequests(r)) {
@@ -212,7 +246,7 @@ export class VsphereProvider implements Provider {
           const other = await this.isLive(lease.runId);
           if (other.live) findings.push({ level: 'error', message: `vSphere: VM ${req.name} is in use by run ${lease.runId} (${other.detail})` });
         }
-        if (!existing) newVms++;
+        if (!existing) newVms.push({ memoryMB: req.config.memoryMB, reservedMB: req.config.memoryReservationMB });
         else if (!existing.ownership && !(lease && (lease.moref === undefined || lease.moref === existing.ref.value))) findings.push({ level: 'error', message: `vSphere: VM ${req.name} exists and is not owned by vharness; change vm.namePattern or rename it` });
       }
     }
@@ -220,7 +254,7 @@ export class VsphereProvider implements Provider {
     if (maxVms > this.settings.ipPool.addresses.length) {
       findings.push({ level: 'error', message: `vSphere: a configuration needs ${maxVms} VMs but vm.ipPool has ${this.settings.ipPool.addresses.length} address(es)` });
     }
-    findings.push(...(await datastoreFindings(client, placement, newVms, Math.max(...vmRequests.map((r) => r.memoryGB)))));
+    findings.push(...(await datastoreFindings(client, placement, newVms)));
     return findings;
   }
 
@@ -252,6 +286,14 @@ export class VsphereProvider implements Provider {
       for (const a of vm.addresses) if (cidrContains(this.cidr, a) && !wantedNames.has(vm.name)) this.addresses.hold(a, vm.name);
     }
     await this.parkOthers(client, wantedNames, ctx.log);
+    const hosts = hostsInScope(await this.learnHostNames(client, placement), placement);
+    const planned = this.place(request, hosts, vms);
+    const hostRefs = new Map(hosts.map((h) => [h.name, h.ref]));
+    for (const req of wanted) {
+      const host = hostRefs.get(planned.vms.find((v) => v.name === req.name)?.host ?? '');
+      if (host) req.host = host;
+    }
+    ctx.log.info(`vsphere: configuration ${request.configuration}, placement ${planned.policy}: ${planned.hosts.map((h) => `${h.host} <- ${h.vms.join(', ')}`).join('; ')}`);
 
     // Aborted on SIGINT/SIGTERM and when one VM of the cell fails.
     const cellFailed = new AbortController();
@@ -277,49 +319,44 @@ export class VsphereProvider implements Provider {
     if (this.settings.ipPool.gateway !== undefined) provisionCtx.gateway = this.settings.ipPool.gateway;
     if (this.settings.ipPool.dns !== undefined) provisionCtx.dns = this.settings.ipPool.dns;
     const limit = pLimit(this.settings.cloneConcurrency);
-    // The first VM that fails stops the queued clones: the cell has failed already.
-    const provisioned = await Promise.all(
-      wanted.map((req) =>
-        limit(() =>
-          provisionVm(provisionCtx, req, byName.get(req.name)).catch((error: unknown) => {
-            if (!cellFailed.signal.aborted) cellFailed.abort(error);
-            throw error;
-          }),
-        ),
-      ),
-    ).finally(() => ctx.signal?.removeEventListener('abort', forward));
-
+    const deploy = this.options.deploy ?? true;
+    // Each VM goes on to its guest IP, read-back and agent deploy as soon as it is provisioned,
+    // so SSH work overlaps the clones of the VMs still in the queue. The first VM that fails
+    // stops the queued clones: the cell has failed already.
+    const provisionOne = (req: VmRequest) =>
+      provisionVm(provisionCtx, req, byName.get(req.name)).catch((error: unknown) => {
+        if (!cellFailed.signal.aborted) cellFailed.abort(error);
+        throw error;
+      });
     const ready = await Promise.all(
-      provisioned.map(async (p, i) => {
-        const req = wanted[i] as VmRequest;
+      wanted.map(async (req) => {
+        const p = await limit(() => provisionOne(req));
         const ipOptions = ctx.signal ? { timeoutMs: this.settings.ipTimeoutMs, signal: ctx.signal } : { timeoutMs: this.settings.ipTimeoutMs };
         const address = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
         const info = await readVm(client, p.ref);
-        if (info.numCPUs !== req.vcpus || info.memoryMB !== Math.round(req.memoryGB * 1024)) {
-          throw new VsphereError(`VM ${p.name} reads back ${info.numCPUs} vCPU / ${info.memoryMB} MB after reconfiguring to ${req.vcpus} vCPU / ${Math.round(req.memoryGB * 1024)} MB`);
-        }
-        return { p, req, address, info };
+        const differences = vmConfigDifferences(req.config, info.config);
+        if (req.host && !req.host.equals(info.host)) differences.push(`host ${info.host?.value ?? 'none'} (wanted ${req.host.value})`);
+        if (differences.length > 0) throw new VsphereError(`VM ${p.name} reads back ${differences.join(', ')} after reconfiguring`);
+        const previous = this.active.get(p.name);
+        const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
+        const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
+        this.active.set(p.name, active);
+        if (deploy) await remote.deploy();
+        return { p, req, info, previous, active };
       }),
-    );
-    await this.learnHostNames(client, placement);
+    ).finally(() => ctx.signal?.removeEventListener('abort', forward));
     const targets: Target[] = [];
-    for (const { p, req, address, info } of ready) {
-      const previous = this.active.get(p.name);
-      const remote = previous?.remote && previous.address === address ? previous.remote : this.remoteFor(p.name, address, ctx.log);
-      const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
-      this.active.set(p.name, active);
+    for (const { p, req, info, previous, active } of ready) {
       const target = this.target(active, req, client);
+      target.vm = vmRecord(target.host, policyName(this.policy), info.config);
       // Results say per VM whether this run created, reused or reconfigured it.
       if (!this.noted.has(p.name) || p.action !== 'reused') target.notes.push(`VM ${p.name}: ${p.action}${p.action === 'reused' ? ' (left by an earlier run)' : ''}`);
       this.noted.add(p.name);
       // Without an afterCell() call from the controller, a move still shows at the next cell.
       if (previous?.host && info.host && !previous.host.equals(info.host)) {
-        target.notes.push(`VM ${p.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
+        target.notes.push(`VM ${active.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
       }
       targets.push(target);
-    }
-    if (this.options.deploy ?? true) {
-      await untilAborted(Promise.all(ready.map(({ p }) => this.active.get(p.name)?.remote?.deploy())), ctx.signal, 'agent deploy');
     }
     return targets;
   }

@@ -30,6 +30,28 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
     config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
     data: { values: figure.points.map((p) => ({ ...p })) },
   } as const;
+  if (figure.chart === 'curve') {
+    // The latency-throughput curve: one line per cell over its probes, the bound as a rule.
+    const rule = figure.reference
+      ? [{ mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { datum: figure.reference.value } } } as const]
+      : [];
+    return {
+      ...base,
+      layer: [
+        {
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'offered QPS (Poisson, all instances of the cell)', scale: { zero: true } },
+            y,
+            color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
+            strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: [[1, 0], [6, 3]] } },
+            detail: { field: 'key', type: 'nominal' },
+          },
+          layer: [{ mark: { type: 'line' } }, { mark: { type: 'point', filled: true, size: 50, tooltip: true } }],
+        },
+        ...rule,
+      ],
+    } as TopLevelSpec;
+  }
   if (figure.chart === 'line') {
     return {
       ...base,

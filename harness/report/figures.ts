@@ -1,7 +1,9 @@
 // The paper's figures computed from a run's cells: chart points, the numbers table beside
 // each chart, and the headline ratios (VM vs bare metal, int8 vs fp32). Pure: no rendering.
 import type { Precision } from '../../agent/protocol.js';
-import type { CellSummary, RunSummary, TargetKind, Workload } from '../results/types.js';
+import type { CellSummary, RunSummary, ServerProbe, TargetKind, Workload } from '../results/types.js';
+import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
+import { serverComparisons } from './serving-comparisons.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
 
 /** A plain table: header row and string cells, rendered as html, md or text. */
@@ -11,6 +13,9 @@ export interface TextTable {
 }
 
 export type Better = 'lower' | 'higher';
+
+/** bar: one bar per cell; line: cells over instance counts; curve: several points per cell over `x`. */
+export type FigureChart = 'bar' | 'line' | 'curve';
 
 export interface Metric {
   /** Field of the point the chart plots. */
@@ -34,6 +39,8 @@ export interface FigurePoint {
   group: string;
   /** Line series of line charts, e.g. `VM int8`. */
   series: string;
+  /** x of curve charts (server: offered QPS of a search probe). */
+  x?: number;
   value: number;
   valid: boolean;
   /** Short text drawn on the mark (the value, or the batch found). */
@@ -55,8 +62,10 @@ export interface Figure {
   title: string;
   /** Which figures of the study this reproduces. */
   paper: string;
-  chart: 'bar' | 'line';
+  chart: FigureChart;
   metric: Metric;
+  /** A horizontal reference line (server: the latency bound). */
+  reference?: { value: number; label: string };
   /** Completed cells with a value, in a stable order. */
   points: FigurePoint[];
   /** Every cell of the workload, failed ones included. */
@@ -75,9 +84,11 @@ const throughputMetric: Metric = { label: 'throughput (images/s)', unit: 'images
 interface FigureDef {
   title: string;
   paper: string;
-  chart: 'bar' | 'line';
+  chart: FigureChart;
   metric: Metric;
   value(cell: CellSummary): number | null;
+  /** Curve charts: the cell's points (x, value, label) instead of one value. */
+  curve?(cell: CellSummary): { x: number; value: number; label: string }[];
   label(cell: CellSummary, value: number): string;
   headers: string[];
   row(cell: CellSummary): string[];
@@ -87,6 +98,13 @@ function status(cell: CellSummary): string {
   if (cell.status === 'failed') return `failed: ${cell.error ?? 'no reason recorded'}`;
   if (!cell.valid) return `invalid: ${cell.flags.join(', ') || 'no flag recorded'}`;
   return 'ok';
+}
+
+/** Open-loop cells: LoadGen's verdict with its reasons in words. */
+function servingStatus(cell: CellSummary): string {
+  const reasons = cell.server?.validity.reasons ?? cell.offline?.validity.reasons ?? [];
+  if (cell.status !== 'completed' || reasons.length === 0) return status(cell);
+  return `invalid: ${reasons.join('; ')}`;
 }
 
 const common = (cell: CellSummary): string[] => [cell.precision, targetLabels[cell.target], cell.configuration];
@@ -175,6 +193,53 @@ const figureDefs = {
       status(cell),
     ],
   },
+  server: {
+    title: 'Beyond the study, Server scenario: p99 latency vs offered QPS (the QPS search probes)',
+    paper: 'Extension (MLPerf Server)',
+    chart: 'curve',
+    metric: { label: 'p99 latency (ms), queueing included', unit: 'ms', better: 'lower' },
+    value: (cell) => cell.server?.qps_found ?? null,
+    curve: (cell) =>
+      (cell.server?.probes ?? [])
+        .filter((p): p is ServerProbe & { p99_ms: number } => p.p99_ms !== null)
+        .sort((a, b) => a.qps - b.qps)
+        .map((p) => ({ x: p.qps, value: p.p99_ms, label: formatMeasure(p.p99_ms) })),
+    label: (_cell, value) => formatMeasure(value),
+    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', ...SERVER_TAIL_HEADERS, 'sessions x max batch', 'probes', 'status'],
+    row: (cell) => {
+      const s = cell.server;
+      return [
+        ...common(cell),
+        String(cell.instances),
+        formatMeasure(s?.qps_found),
+        formatMeasure(s?.closed_loop_qps),
+        ...serverTailColumns(s),
+        s ? `${s.concurrency} x ${s.max_batch}${s.max_batch > 1 ? ` (wait <= ${s.max_queue_delay_ms} ms)` : ''}` : '-',
+        s ? String(s.probes.length) : '-',
+        servingStatus(cell),
+      ];
+    },
+  },
+  offline: {
+    title: 'Beyond the study, Offline scenario: throughput with every query available at the start',
+    paper: 'Extension (MLPerf Offline)',
+    chart: 'bar',
+    metric: throughputMetric,
+    value: (cell) => cell.throughput_ips,
+    label: (_cell, value) => formatMeasure(value),
+    headers: ['precision', 'target', 'config', 'instances', 'max batch', 'sessions', 'queries', 'mean batch', 'images/s', 'duration s', 'status'],
+    row: (cell) => [
+      ...common(cell),
+      String(cell.instances),
+      String(cell.offline?.max_batch ?? cell.batch),
+      String(cell.offline?.concurrency ?? '-'),
+      cell.offline ? String(cell.offline.queries) : '-',
+      formatMeasure(cell.offline?.mean_batch),
+      formatMeasure(cell.throughput_ips),
+      formatMeasure(cell.offline?.duration_s),
+      servingStatus(cell),
+    ],
+  },
 } as const satisfies Record<Workload, FigureDef>;
 
 /** The workloads in figure order. */
@@ -201,7 +266,8 @@ function onlyOne<T>(items: T[]): T | undefined {
 }
 
 /** VM vs bare metal per precision (and per instance count for scaling), int8 vs fp32 per target. */
-function figureRatios(workload: Workload, metric: Metric, points: FigurePoint[]): FigureRatio[] {
+function figureRatios(workload: Workload, metric: Metric, points: FigurePoint[], cells: CellSummary[]): FigureRatio[] {
+  if (workload === 'server') return serverRatios(cells);
   const ratios: FigureRatio[] = [];
   const lowerIsBetter = metric.better === 'lower';
   const sub = (pts: FigurePoint[]) => ({
@@ -250,6 +316,23 @@ function figureRatios(workload: Workload, metric: Metric, points: FigurePoint[])
   return ratios;
 }
 
+/** Server: VM / bare metal of the QPS found, and the VM's p99 overhead at a common rate. */
+function serverRatios(cells: CellSummary[]): FigureRatio[] {
+  const out: FigureRatio[] = [];
+  for (const k of serverComparisons(cells)) {
+    if (k.qps_ratio !== null) out.push({ label: `VM / bare metal QPS within the bound, ${k.precision}`, value: k.qps_ratio, text: formatRatio(k.qps_ratio), fromInvalid: k.fromInvalid });
+    if (k.p99_ratio !== null && k.common_qps !== null) {
+      out.push({
+        label: `VM p99 overhead vs bare metal at ${formatMeasure(k.common_qps)} QPS, ${k.precision} (${k.how})`,
+        value: k.p99_ratio,
+        text: formatPercent((k.p99_ratio - 1) * 100),
+        fromInvalid: k.fromInvalid,
+      });
+    }
+  }
+  return out;
+}
+
 /** Builds the figure of one workload from a run's cells. */
 export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
   const def: FigureDef = figureDefs[workload];
@@ -260,6 +343,23 @@ export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
     if (cell.status !== 'completed') continue;
     const value = def.value(cell);
     if (value === null || !Number.isFinite(value)) continue;
+    const base = {
+      key: cell.key,
+      precision: cell.precision,
+      target: cell.target,
+      target_label: targetLabels[cell.target],
+      configuration: cell.configuration,
+      instances: cell.instances,
+      batch: cell.batch,
+      threads: cell.threads,
+      group: cell.precision,
+      series: `${targetLabels[cell.target]} ${cell.precision}`,
+      valid: cell.valid,
+    };
+    if (def.curve) {
+      for (const p of def.curve(cell)) points.push({ ...base, x: p.x, value: p.value, label: p.label });
+      continue;
+    }
     points.push({
       key: cell.key,
       precision: cell.precision,
@@ -276,7 +376,9 @@ export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
       label: def.label(cell, value),
     });
   }
+  const bound = own.find((c) => c.server)?.server?.bound_ms;
   return {
+    ...(workload === 'server' && bound !== undefined ? { reference: { value: bound, label: `bound ${formatMeasure(bound)} ms` } } : {}),
     workload,
     title: def.title,
     paper: def.paper,
@@ -284,13 +386,15 @@ export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
     metric: def.metric,
     points,
     table: { headers: [...def.headers], rows: own.map((c) => def.row(c)) },
-    ratios: figureRatios(workload, def.metric, points),
+    ratios: figureRatios(workload, def.metric, points, own),
     cells: own.length,
     failed: own.filter((c) => c.status === 'failed').length,
   };
 }
 
-/** All four figures of a run, in the paper's order (empty ones included, marked by `cells`). */
+/** The figures of a run in the paper's order (the study's empty ones included, marked by `cells`), then the scenarios beyond the study that ran. */
 export function buildFigures(summary: RunSummary): Figure[] {
-  return workloadOrder.map((w) => buildFigure(w, summary.cells));
+  // The study's four always (empty ones say so); the scenarios beyond it only when run.
+  const extension: readonly Workload[] = ['server', 'offline'];
+  return workloadOrder.filter((w) => !extension.includes(w) || summary.cells.some((c) => c.workload === w)).map((w) => buildFigure(w, summary.cells));
 }

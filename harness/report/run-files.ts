@@ -20,7 +20,7 @@ export class ResultsFileError extends VharnessError {
   }
 }
 
-const workloads = ['latency', 'throughput', 'scaling', 'multistream'] as const;
+const workloads = ['latency', 'throughput', 'scaling', 'multistream', 'server', 'offline'] as const;
 const precisions = ['fp32', 'int8'] as const;
 const targets = ['vm', 'baremetal'] as const;
 const statuses = ['completed', 'failed'] as const;

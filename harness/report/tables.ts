@@ -5,6 +5,7 @@ import type { Precision } from '../../agent/protocol.js';
 import type { CellSummary, RunSummary, Workload } from '../results/types.js';
 import { tableOptions } from './table-style.js';
 import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
+import { offlineTable, serverTable } from './serving-tables.js';
 
 const PRECISIONS: Precision[] = ['fp32', 'int8'];
 
@@ -135,6 +136,8 @@ const builders: Record<Workload, (cells: CellSummary[]) => string> = {
   throughput: (cells) => throughputTable(cells, 'Large batch throughput'),
   scaling: scalingTable,
   multistream: multistreamTable,
+  server: serverTable,
+  offline: offlineTable,
 };
 
 /** Every table of a run summary, as printable text blocks ('*' marks cells flagged invalid). */

@@ -38,7 +38,7 @@ function baseSummary(cell: Cell): CellSummary {
 }
 
 function summarize(cell: Cell, outcome: WorkloadOutcome, ctx: CellContext, notes: string[]): CellSummary {
-  const agg = aggregateCell({ instances: outcome.raws, measure: cell.measure, maxSkewFraction: ctx.config.maxSkewFraction });
+  const agg = outcome.aggregate ?? aggregateCell({ instances: outcome.raws, measure: cell.measure, maxSkewFraction: ctx.config.maxSkewFraction });
   const flags = [...agg.flags, ...outcome.flags];
   const summary: CellSummary = {
     ...baseSummary(cell),
@@ -57,6 +57,8 @@ function summarize(cell: Cell, outcome: WorkloadOutcome, ctx: CellContext, notes
   if (agg.error !== undefined) summary.error = agg.error;
   if (outcome.threadProbes) summary.thread_probes = outcome.threadProbes;
   if (outcome.multistream) summary.multistream = outcome.multistream;
+  if (outcome.server) summary.server = outcome.server;
+  if (outcome.offline) summary.offline = outcome.offline;
   if (notes.length > 0) summary.notes = notes;
   return summary;
 }
@@ -73,8 +75,9 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     // Each phase ends at once on SIGINT/SIGTERM (the signal may have fired before it began).
     const targets = await untilAborted(ctx.provider.acquire(cell.request, ctx.providerCtx), ctx.signal, 'provisioning');
     ctx.onPhase('stage model');
-    const paths = new Map<string, string>();
-    for (const t of targets) paths.set(t.name, await untilAborted(t.stageModel(model.path, model.sha256), ctx.signal, 'model staging'));
+    // All targets at once: each provider bounds its own transfers (SSH: ssh.concurrency).
+    const staging = Promise.all(targets.map(async (t) => [t.name, await t.stageModel(model.path, model.sha256)] as const));
+    const paths = new Map(await untilAborted(staging, ctx.signal, 'model staging'));
     ctx.onPhase('start agents');
     const opening = openInstances(targets, cell.key);
     // Agents that open after an interrupt are closed again, not left running.

@@ -5,12 +5,14 @@ import { perImage } from '../plan/estimate.js';
 import { aggregateCell } from '../results/aggregate.js';
 import type { InstanceRaw } from '../results/cell-record.js';
 import { latencyStats } from '../results/percentiles.js';
-import type { MultistreamInfo, ThreadProbe, Workload } from '../results/types.js';
+import type { Aggregate } from '../results/aggregate.js';
+import type { MultistreamInfo, OfflineInfo, ServerInfo, ThreadProbe, Workload } from '../results/types.js';
 import type { Measure } from '../config/types.js';
 import type { CellContext } from './cell-context.js';
 import type { Instance } from './instances.js';
 import { loadInstances, type LoadOptions } from './load-instances.js';
 import { searchMultistreamBatch } from './multistream-search.js';
+import { offlineRun, serverRun } from './serving-runners.js';
 import { runSynchronized } from './synchronized-run.js';
 import { threadCandidates } from './thread-candidates.js';
 
@@ -21,6 +23,10 @@ export interface WorkloadOutcome {
   flags: string[];
   threadProbes?: ThreadProbe[];
   multistream?: MultistreamInfo;
+  server?: ServerInfo;
+  offline?: OfflineInfo;
+  /** The measured part of the summary when the runner aggregates itself (open-loop scenarios). */
+  aggregate?: Aggregate;
 }
 
 export interface WorkloadEnv {
@@ -153,4 +159,6 @@ export const workloadRunners: Record<Workload, (env: WorkloadEnv) => Promise<Wor
   throughput: fixedRun,
   scaling: fixedRun,
   multistream: multistreamRun,
+  server: serverRun,
+  offline: offlineRun,
 };

@@ -87,6 +87,11 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
         if (c.target === 'vm') {
           assert.match(i.name, /^vh-\d-\d/, `${c.key} runs on a cloned VM`);
           assert.match(i.host, /^DC0_C0_H\d$/, `${c.key} names the ESXi host`);
+          // The VM's placement and settings as read back, recorded per instance.
+          assert.equal(i.vm?.host, i.host, `${c.key} records the VM's host`);
+          assert.equal(i.vm?.placement, 'spread');
+          assert.equal(i.vm?.cores_per_socket, c.vcpus_per_instance);
+          assert.equal(i.vm?.latency_sensitivity, 'normal');
         } else {
           assert.equal(i.host, 'guest-4', `${c.key} runs on the bare-metal guest`);
         }

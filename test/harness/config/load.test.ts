@@ -37,6 +37,20 @@ describe('bad config corpus (test/fixtures/configs)', () => {
 });
 
 describe('loadConfig', () => {
+  it('fills the server and offline defaults (beyond the study)', async () => {
+    const file = join(tmp, 'serving.yaml');
+    writeFileSync(file, 'name: s\nmodel: { arch: tiny }\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: server, configuration: 1, probe: { minQueries: 50 } }\n  - { kind: offline, configuration: 1, concurrency: 2 }\n');
+    const [server, offline] = (await loadConfig(file)).workloads;
+    assert.ok(server?.kind === 'server');
+    assert.deepEqual(
+      [server.boundMs, server.concurrency, server.maxBatch, server.maxQueueDelayMs, server.seed, server.warmup, server.tolerance, server.maxProbes],
+      [15, 1, 1, 0, 1, 10, 0.05, 8],
+    );
+    assert.deepEqual(server.run, { minQueries: 1024, minDurationMs: 10_000 });
+    assert.deepEqual(server.probe, { minQueries: 50, minDurationMs: 2000 }, 'probe keys merge over the defaults');
+    assert.ok(offline?.kind === 'offline' && offline.maxBatch === 32 && offline.concurrency === 2);
+  });
+
   it('fills defaults and resolves model paths against the config file', async () => {
     const file = join(tmp, 'c.yaml');
     writeFileSync(file, 'name: c\nmodel: { arch: ./my.onnx }\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: multistream, configuration: 1 }\n  - { kind: scaling, configurations: [1], measure: { durationMs: 500 } }\n');
@@ -60,7 +74,10 @@ describe('loadConfig', () => {
     for (const name of ['table3', 'demo', 'ci']) {
       const config = await loadConfig(join(root, `configs/${name}.yaml`));
       assert.equal(config.name, name);
-      assert.deepEqual(new Set(config.workloads.map((w) => w.kind)), new Set(['latency', 'throughput', 'scaling', 'multistream']));
+      const study = ['latency', 'throughput', 'scaling', 'multistream'];
+      // Beyond the study: table3 adds server + offline, the demo a short server run.
+      const extension = { table3: ['server', 'offline'], demo: ['server'], ci: [] }[name] ?? [];
+      assert.deepEqual(new Set(config.workloads.map((w) => w.kind)), new Set([...study, ...extension]));
     }
   });
 });

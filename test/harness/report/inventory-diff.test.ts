@@ -21,6 +21,7 @@ function vsphereLab(name: string, over: { template?: string; password?: string; 
         ipPool: { cidr: '127.0.0.0/8', addresses: ['127.0.0.11'] },
         guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness', key: { file: '/keys/guest' } },
         cloneConcurrency: 4,
+        placement: 'spread',
         teardown: 'on-success',
         leaseHours: 72,
         ipTimeoutMs: 300000,

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SshSettings, VsphereSettings } from '../../../harness/config/types.js';
+import type { VsphereSettings } from '../../../harness/config/types.js';
 import type { ProviderContext, TargetRequest } from '../../../harness/providers/provider.js';
 import { VsphereProvider } from '../../../harness/providers/vsphere.js';
 import type { VimClient } from '../../../harness/vsphere/client.js';
@@ -18,33 +18,13 @@ import { LeaseStore, VmInUseError } from '../../../harness/vsphere/lease-store.j
 import { runTask } from '../../../harness/vsphere/task-wait.js';
 import { destroyOwned, ownedVms } from '../../../harness/vsphere/owned-vms.js';
 import { listVms, type VmInfo } from '../../../harness/vsphere/vm-inventory.js';
-import { recordingLogger, startTestVcenter, type RecordingLogger, type TestVcenter } from './vcsim-fixture.js';
+import { NO_SSH, recordingLogger, startTestVcenter, type RecordingLogger, type TestVcenter, testVsphereSettings } from './vcsim-fixture.js';
 
 const PASSWORD_ENV = 'VHARNESS_TEST_VCENTER_PASSWORD';
 const POOL = Array.from({ length: 8 }, (_, i) => `127.0.0.${11 + i}`);
-const SSH: SshSettings = { knownHosts: '/dev/null', trustOnFirstUse: false, connectTimeoutMs: 5000, retries: 1, keepaliveIntervalMs: 1000, keepaliveCountMax: 3, concurrency: 4 };
+const SSH = NO_SSH;
 
-function settings(vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): VsphereSettings {
-  return {
-    url: vc.state.url,
-    user: 'tester',
-    password: { env: PASSWORD_ENV },
-    ca: vc.state.certFile,
-    insecure: false,
-    datacenter: 'DC0',
-    cluster: 'DC0_C0',
-    template: vc.state.template,
-    namePattern: 'vh-{config}-{index}',
-    ipPool: { cidr: '127.0.0.0/8', addresses: POOL },
-    guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness' },
-    cloneConcurrency: 4,
-    teardown: 'always',
-    leaseHours: 72,
-    ipTimeoutMs: 20_000,
-    requestTimeoutMs: 60_000,
-    ...overrides,
-  };
-}
+const settings = (vc: TestVcenter, overrides: Partial<VsphereSettings> = {}): VsphereSettings => testVsphereSettings(vc, PASSWORD_ENV, overrides);
 
 const vm = (configuration: string, vms: number, vcpus: number, memoryGB: number): TargetRequest => ({ target: 'vm', configuration, vms, vcpus, memoryGB });
 
@@ -146,7 +126,7 @@ describe('vSphere provider on the simulator', () => {
       assert.equal(v.memoryMB, 2048);
       assert.equal(v.ownership?.runId, 'run-b');
     }
-    assert.ok(log.lines.some((l) => l.includes('powering off vh-reuse-r-1 to resize it')));
+    assert.ok(log.lines.some((l) => l.includes('powering off vh-reuse-r-1 to reconfigure it: vCPUs 1 (wanted 2)')), log.lines.join('\n'));
 
     // A VM moved to another host during a cell marks the cell through the target's notes.
     const moved = resized[0];
@@ -218,7 +198,7 @@ describe('vSphere provider on the simulator', () => {
     await p.shutdown('success', { runId: 'plan', log: recordingLogger() });
     assert.ok(findings.some((f) => f.level === 'info' && f.message.includes('template found')));
     assert.ok(findings.some((f) => f.level === 'warn' && f.message.includes('DRS')));
-    assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && f.message.includes('equal the host')));
+    assert.ok(findings.some((f) => f.level === 'warn' && f.message.startsWith('configuration c1') && /use all 2 logical CPUs|vCPU overcommit/.test(f.message)), JSON.stringify(findings));
     assert.ok(findings.some((f) => f.level === 'error' && f.message.startsWith('configuration huge')));
     const missing = provider('leases-plan2', { template: 'no-such-template' });
     const bad = await missing.preflight([vm('c1', 1, 1, 1)], ctx('plan', recordingLogger()));
