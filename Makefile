@@ -45,6 +45,7 @@ bench: build lab-deps
 	node dist/bench/serving.js
 	node dist/bench/deploy.js
 	node dist/bench/deploy.js --bundled-node
+	node dist/bench/provision.js
 
 clean:
 	rm -rf dist .cache

@@ -19,9 +19,16 @@ partitions, bare-metal hosts, SSH settings. Secrets show only as the env variabl
   --probe        also reach every host of both labs (agent hello) and show their live facts side
                  by side (CPU model, sockets, cores, VNNI/AMX, memory, node; ESXi version and
                  hardware from vCenter), with the differences that matter for the workloads
-                 (no VNNI, too few CPUs, different CPU models...)
+                 (no VNNI, too few CPUs, different CPU models...).
+                 NOT read-only on SSH hosts: to ask the agent, --probe deploys vharness's agent
+                 bundle (agent.mjs, onnxruntime-node's native files and, on hosts without
+                 Node >= 20, a Node runtime: tens of MB) into each host's \`dir\` (default
+                 ~/.vharness/agent/<hash>/), unless that bundle is already there, and runs it
+                 for one hello; the output lists the bytes moved per host. vCenter is only read.
   --config FILE  the config you mean to run: its largest VM is checked against each host
   --json         print {differences, labs, findings} as JSON
+Exit codes: 0, or 3 when a finding is an ERROR (the labs' results cannot be compared as the
+workloads need); 2 bad flags.
 `;
 
 type ProbeFn = (inventory: Inventory, log: ReturnType<typeof createLogger>) => Promise<ProbedHost[]>;
@@ -42,6 +49,16 @@ async function ruleOptions(configFile: string | undefined): Promise<LabRuleOptio
     largestVmVcpus: Math.max(...config.configurations.map((c) => c.vcpus)),
     largestVmMemoryGB: Math.max(...config.configurations.map((c) => c.memoryGB)),
   };
+}
+
+/** What --probe put on each SSH host (it is not read-only there). */
+function deployedLines(labs: LabSide[]): string {
+  const lines = labs.flatMap((lab) =>
+    lab.hosts
+      .filter((h) => h.provider === 'ssh' && h.status === 'ok')
+      .map((h) => `  ${lab.name}: ${h.name} (${h.address ?? '?'}): agent bundle${h.node === 'bundled' ? ' + Node runtime' : ''} in place, ${h.bytesMoved ?? 0} bytes uploaded now`),
+  );
+  return lines.length === 0 ? 'Deployed by --probe: nothing (no SSH host probed)\n' : `Deployed by --probe:\n${lines.join('\n')}\n`;
 }
 
 export const command: Command = {
@@ -69,13 +86,15 @@ export const command: Command = {
     } else if (values.config !== undefined) {
       throw new UsageError('--config only matters with --probe');
     }
+    // An ERROR finding means the comparison the workloads need is not possible: not a success.
+    const exitCode = (findings ?? []).some((f) => f.level === 'error') ? ExitCode.config : ExitCode.ok;
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ a: { name: a.name, file: a.file }, b: { name: b.name, file: b.file }, differences, labs, findings }, null, 2)}\n`);
-      return ExitCode.ok;
+      return exitCode;
     }
     const out = [`A: ${a.name} (${a.file})`, `B: ${b.name} (${b.file})`, '', renderInventoryDiff(a.name, b.name, differences)];
-    if (labs && findings) out.push('Live facts:', renderLabFacts(labs), 'What matters for the workloads:', renderFindings(findings));
+    if (labs && findings) out.push('Live facts:', renderLabFacts(labs), deployedLines(labs), 'What matters for the workloads:', renderFindings(findings));
     process.stdout.write(out.join('\n'));
-    return ExitCode.ok;
+    return exitCode;
   },
 };

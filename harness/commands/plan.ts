@@ -13,7 +13,10 @@ import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { expandCells } from '../plan/expand.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { createProviders } from '../providers/index.js';
-import type { Finding, ProviderContext, TargetRequest } from '../providers/provider.js';
+import type { ProviderContext, TargetRequest } from '../providers/provider.js';
+import { preflightExitCode, runPreflight } from '../plan/run-preflight.js';
+import { placementTable } from '../plan/placement-table.js';
+import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 
 const usage = `usage: vharness plan CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--json]
 
@@ -23,6 +26,9 @@ totals, the providers' preflight findings and a rough duration estimate. Changes
   --only WORKLOAD        latency, throughput, scaling, multistream (comma-separated)
   --precision P          fp32 or int8 (comma-separated)
   --json                 print the plan as JSON
+Exit codes: 0 no error found; otherwise the code of the first error finding: 3 inventory
+(a secret it names cannot be read), 4 model file, 6 SSH, 7 vSphere (login, certificate,
+template, capacity). \`vharness run\` refuses to start on the same errors unless --force.
 `;
 
 export const command: Command = {
@@ -37,12 +43,15 @@ export const command: Command = {
     const ctx: ProviderContext = { runId: 'plan', log: silentLogger };
     const providers = createProviders(inventory, ctx);
 
+    const findings = await runPreflight(config, inventory, cells, providers, ctx);
+    const exitCode = preflightExitCode(findings);
     const unique = (requests: TargetRequest[]): TargetRequest[] => [...new Map(requests.map((r) => [JSON.stringify(r), r])).values()];
-    const findings: (Finding & { target: string })[] = [];
+    let placements: ConfigurationPlacement[] = [];
     for (const target of ['vm', 'baremetal'] as const) {
       const requests = unique(cells.filter((c) => c.target === target).map((c) => c.request));
-      if (requests.length === 0) continue;
-      for (const f of await providers[target].preflight(requests, ctx)) findings.push({ ...f, target });
+      const provider = providers[target];
+      // Where VMs would go (a vCenter preflight found unusable is not asked again: see unavailable()).
+      if (requests.length > 0 && provider.placement) placements = await provider.placement(requests, ctx).catch(() => []);
     }
     const cpus = availableParallelism();
     const rows = cells.map((c) => ({
@@ -62,9 +71,9 @@ export const command: Command = {
     const maxVcpus = Math.max(0, ...rows.map((r) => r.total_vcpus ?? 0));
     const maxMemory = Math.max(0, ...rows.map((r) => r.total_memory_gb ?? 0));
     if (values.json) {
-      const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
+      const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, placement: placements, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
       process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-      return 0;
+      return exitCode;
     }
     const table = new Table(tableOptions(['cell', 'instances', 'vCPUs x GB', 'total vCPUs / GB', 'threads', 'batch', 'warmup/steps', 'est.']));
     for (const r of rows) {
@@ -77,10 +86,11 @@ export const command: Command = {
       `config ${config.file} (${config.name}), inventory ${inventory.file} (${inventory.name}: vm=${inventory.vm.provider}, baremetal=${inventory.baremetal.provider})`,
       table.toString(),
       `${cells.length} cells; largest cell: ${maxVcpus} vCPUs, ${maxMemory} GB; this machine: ${cpus} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GB`,
+      ...(placements.length > 0 ? [placementTable(placements)] : []),
       ...findings.map((f) => `${f.level}: ${f.target}: ${f.message}`),
       `estimated duration: ${formatDuration(total)} (rough: reference per-image costs, before model builds)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+    return exitCode;
   },
 };

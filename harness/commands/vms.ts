@@ -1,32 +1,39 @@
 // `vharness vms list|destroy`: the VMs vharness owns on the inventory's vCenter (by their
-// ownership note and the local lease file), and removing them by run, by expiry, or all.
+// ownership note and the lease store), and removing them by run, by expiry, or all.
 import { parse } from '../args.js';
 import type { Command } from '../cli.js';
 import { loadInventory } from '../config/load.js';
 import { ExitCode, UsageError, VsphereError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { defaultOwner, leaseFilePath } from '../providers/vsphere.js';
+import { defaultOwner, vcenterKey } from '../providers/vsphere.js';
 import { connectVsphere } from '../vsphere/connect.js';
-import { LeaseFile } from '../vsphere/lease-file.js';
+import { LeaseStore, leaseStoreDir, STATE_DIR_ENV } from '../vsphere/lease-store.js';
+import { runLiveness } from '../vsphere/run-heartbeat.js';
 import { destroyOwned, filterOwned, ownedVms, type OwnedFilter, type OwnedVm } from '../vsphere/owned-vms.js';
 import { leaseExpired } from '../vsphere/ownership.js';
 import { resolvePlacement } from '../vsphere/placement.js';
 import { listHosts } from '../vsphere/host-facts.js';
+import { formatMemoryMB } from '../vsphere/memory-size.js';
 import { listVms } from '../vsphere/vm-inventory.js';
 
 const usage = `usage: vharness vms list|destroy [-i INVENTORY] [--run ID | --expired | --all-owned] [--json]
 
-VMs vharness owns on the inventory's vCenter: those with its ownership note and those in the
-local lease file (written before each create, so an interrupted run leaves nothing untracked).
+VMs vharness owns on the inventory's vCenter: those with its ownership note (found in vCenter,
+whoever created them) and those in this machine's lease store (written before each clone, so
+an interrupted run leaves nothing untracked). The lease store of a vCenter is
+$${STATE_DIR_ENV}/<vcenter> when set, else $XDG_STATE_HOME/vharness/<vcenter>
+(default ~/.local/state/vharness/<vcenter>), whatever the current directory.
 
-  list                 show them (default: the ones owned by you on this machine)
-  destroy              power off and destroy them; needs one of --run, --expired, --all-owned
+  list                 show them (default: the ones owned by you, user@host)
+  destroy              power off and destroy them; needs one of --run, --expired, --all-owned.
+                       It first prints the owners whose VMs it will touch, and skips VMs a
+                       live run (fresh heartbeat) is using.
 
   -i, --inventory FILE   an inventory with vm.provider: vsphere
-  --run ID               only VMs last used by run ID
-  --expired              only VMs whose lease (vm.leaseHours) has expired
+  --run ID               only VMs last used by run ID (any owner)
+  --expired              VMs whose lease (vm.leaseHours) has expired, of EVERY owner, not only yours
   --all-owned            every VM owned by vharness, whoever created it
-  --lease-file FILE      the local lease file (default: <resultsDir>/vsphere-leases.json)
+  --lease-dir DIR        the lease store (default: see above)
   --json                 machine-readable output on stdout
 `;
 
@@ -71,7 +78,7 @@ function table(rows: Row[]): string {
     r.run,
     r.configuration,
     r.power,
-    r.vcpus === null ? '-' : `${r.vcpus}x${((r.memory_mb ?? 0) / 1024).toFixed(1)}G`,
+    r.vcpus === null ? '-' : `${r.vcpus} vCPU, ${formatMemoryMB(r.memory_mb ?? 0)}`,
     r.host ?? '-',
     r.addresses[0] ?? '-',
     `${r.expires}${r.expired ? ' (expired)' : ''}`,
@@ -92,7 +99,7 @@ export const command: Command = {
         run: { type: 'string' },
         expired: { type: 'boolean' },
         'all-owned': { type: 'boolean' },
-        'lease-file': { type: 'string' },
+        'lease-dir': { type: 'string' },
         json: { type: 'boolean' },
       },
       usage,
@@ -110,8 +117,9 @@ export const command: Command = {
     if (inventory.vm.provider !== 'vsphere') throw new UsageError(`inventory ${inventory.file} does not use vSphere (vm.provider: ${inventory.vm.provider})`);
     const settings = inventory.vm.vsphere;
     const log = createLogger();
-    const leases = new LeaseFile(values['lease-file'] ?? leaseFilePath(inventory));
-    const client = await connectVsphere(settings, log);
+    const vcenterName = vcenterKey(settings.url);
+    const leases = new LeaseStore(values['lease-dir'] ?? leaseStoreDir(vcenterName), vcenterName);
+    const client = await connectVsphere(settings, log, { requestTimeoutMs: settings.requestTimeoutMs });
     try {
       const vcenter = client.url.host;
       const placement = await resolvePlacement(client, settings).catch(() => undefined);
@@ -124,7 +132,18 @@ export const command: Command = {
         process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : rows.length === 0 ? 'no owned VMs\n' : `${table(rows)}\n`);
         return ExitCode.ok;
       }
-      const outcome = await destroyOwned(client, selected, leases, vcenter, log, { timeoutMs: 600_000 });
+      // A VM a live run is measuring on is never destroyed from under it.
+      const isLive = runLiveness(leases.dir);
+      const targets: OwnedVm[] = [];
+      for (const o of selected) {
+        const live = await isLive(o.runId);
+        if (live.live) log.warn(`skipping ${o.name}: in use by live run ${o.runId} (${live.detail})`);
+        else targets.push(o);
+      }
+      const owners = new Map<string, number>();
+      for (const t of targets) owners.set(t.owner, (owners.get(t.owner) ?? 0) + 1);
+      log.info(`destroying ${targets.length} VM(s) of ${owners.size === 0 ? 'no owner' : [...owners].map(([o, n]) => `${o} (${n})`).join(', ')}${[...owners.keys()].some((o) => o !== defaultOwner()) ? `; not only yours (${defaultOwner()})` : ''}`);
+      const outcome = await destroyOwned(client, targets, leases, log, { timeoutMs: 600_000 });
       if (values.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
       else process.stdout.write(`destroyed ${outcome.destroyed.length} VM(s)${outcome.forgotten.length > 0 ? `, dropped ${outcome.forgotten.length} stale lease(s)` : ''}${outcome.failed.length > 0 ? `, ${outcome.failed.length} failed` : ''}\n`);
       if (outcome.failed.length > 0) throw new VsphereError(`could not destroy ${outcome.failed.map((f) => `${f.name} (${f.error})`).join('; ')}`);

@@ -1,7 +1,8 @@
 // Turns a schema-valid config document into the typed Config: defaults filled in, ids
 // normalized, references between workloads and configurations checked (with locations).
 import type { Precision } from '../../agent/protocol.js';
-import type { Config, Configuration, Measure, ServingRun, WorkloadConfig } from './types.js';
+import { parseCpuList } from '../../agent/cpu-list.js';
+import type { Config, Configuration, Measure, ServingRun, VmSettings, WorkloadConfig } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -51,6 +52,17 @@ interface RawWorkload {
   tolerance?: number;
   maxProbes?: number;
 }
+interface RawConfiguration {
+  id: string | number;
+  vms: number;
+  vcpus: number;
+  memoryGB: number;
+  coresPerSocket?: number;
+  latencySensitivity?: 'normal' | 'high';
+  cpuReservationMHz?: number;
+  memoryReservation?: number | 'all';
+  cpuAffinity?: string[];
+}
 interface RawConfig {
   name: string;
   model: { arch: string; int8Path?: string; seed?: number };
@@ -59,7 +71,7 @@ interface RawConfig {
   baremetal?: boolean;
   startLeadMs?: number;
   maxSkewFraction?: number;
-  configurations: { id: string | number; vms: number; vcpus: number; memoryGB: number }[];
+  configurations: RawConfiguration[];
   workloads: RawWorkload[];
 }
 
@@ -79,6 +91,38 @@ function resolveArch(file: string, arch: string): string {
   return /[/\\]|\.onnx$/i.test(arch) ? resolveFromFile(file, arch) : arch;
 }
 
+/** A row's VM settings, checked against its size and each other (the combinations vSphere refuses). */
+function vmSettings(source: YamlSource, c: RawConfiguration, at: (string | number)[]): VmSettings | undefined {
+  const settings: VmSettings = {};
+  if (c.coresPerSocket !== undefined) {
+    if (c.vcpus % c.coresPerSocket !== 0) throw source.error([...at, 'coresPerSocket'], `must divide the row's ${c.vcpus} vCPUs`, c.coresPerSocket);
+    settings.coresPerSocket = c.coresPerSocket;
+  }
+  if (c.cpuReservationMHz !== undefined) settings.cpuReservationMHz = c.cpuReservationMHz;
+  if (c.memoryReservation !== undefined) {
+    const memoryMB = Math.round(c.memoryGB * 1024);
+    if (c.memoryReservation !== 'all' && c.memoryReservation > memoryMB) throw source.error([...at, 'memoryReservation'], `exceeds the VM's ${memoryMB} MB (use 'all' to reserve all of it)`, c.memoryReservation);
+    settings.memoryReservation = c.memoryReservation;
+  }
+  if (c.latencySensitivity !== undefined) {
+    const full = c.memoryReservation === 'all' || c.memoryReservation === Math.round(c.memoryGB * 1024);
+    if (c.latencySensitivity === 'high' && !full) {
+      throw source.error([...at, 'latencySensitivity'], "high needs a full memory reservation (vSphere refuses it otherwise): add 'memoryReservation: all'", c.latencySensitivity);
+    }
+    settings.latencySensitivity = c.latencySensitivity;
+  }
+  if (c.cpuAffinity !== undefined) {
+    const lists = c.cpuAffinity;
+    if (lists.length !== c.vms) throw source.error([...at, 'cpuAffinity'], `needs one CPU list per VM (${c.vms}), got ${lists.length}`, lists);
+    settings.cpuAffinity = lists.map((text, j) => {
+      const cpus = parseCpuList(text);
+      if (cpus.length < c.vcpus) throw source.error([...at, 'cpuAffinity', j], `names ${cpus.length} logical CPU(s), fewer than the VM's ${c.vcpus} vCPUs`, text);
+      return cpus;
+    });
+  }
+  return Object.keys(settings).length > 0 ? settings : undefined;
+}
+
 /** Builds the Config from a schema-valid source; throws ConfigError on semantic errors. */
 export function buildConfig(source: YamlSource): Config {
   const raw = source.data as RawConfig;
@@ -89,7 +133,10 @@ export function buildConfig(source: YamlSource): Config {
     const first = seen.get(id);
     if (first !== undefined) throw source.error(['configurations', i, 'id'], `duplicate configuration id (first at configurations[${first}])`, c.id);
     seen.set(id, i);
-    configurations.push({ id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB });
+    const row: Configuration = { id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB };
+    const settings = vmSettings(source, c, ['configurations', i]);
+    if (settings) row.settings = settings;
+    configurations.push(row);
   });
 
   const baseMeasure = mergeMeasure(DEFAULT_MEASURE, raw.measure);

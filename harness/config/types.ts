@@ -5,12 +5,31 @@ import type { Workload } from '../results/types.js';
 
 // ---- config: configs/*.yaml ----------------------------------------------------------
 
+/**
+ * vSphere settings of a configuration's VMs, each optional; undefined means vSphere's default
+ * (one socket, latency sensitivity normal, no reservation, no affinity). Other providers ignore them.
+ */
+export interface VmSettings {
+  /** Cores per virtual socket (vNUMA); must divide the vCPUs. @default vcpus (one socket) */
+  coresPerSocket?: number;
+  /** `high` needs `memoryReservation: all` (vSphere refuses it otherwise). @default normal */
+  latencySensitivity?: 'normal' | 'high';
+  /** CPU reservation per VM, MHz. @default 0 */
+  cpuReservationMHz?: number;
+  /** Memory reservation per VM in MB, or `all` (memoryReservationLockedToMax). @default 0 */
+  memoryReservation?: number | 'all';
+  /** Host logical CPUs each VM may run on, one list per VM (blocks DRS and vMotion). */
+  cpuAffinity?: number[][];
+}
+
 /** One Table 3 row: `vms` VMs of `vcpus` vCPUs and `memoryGB` GB each. */
 export interface Configuration {
   id: string;
   vms: number;
   vcpus: number;
   memoryGB: number;
+  /** VM settings of the row (vSphere); absent when the row sets none. */
+  settings?: VmSettings;
 }
 
 export interface Measure {
@@ -206,11 +225,19 @@ export interface VsphereSettings {
   guest: Omit<SshHost, 'name' | 'address' | 'cpus'>;
   /** Parallel clones. @default 4 */
   cloneConcurrency: number;
+  /**
+   * Which ESXi host each VM of a configuration goes to: `spread` (the least loaded host of the
+   * cluster for each VM), `pack` (fill one host before the next). `host` (above) overrides it:
+   * every VM on that host. @default spread
+   */
+  placement: 'spread' | 'pack';
   teardown: 'never' | 'on-success' | 'always';
   /** Hours a created VM is leased for (annotation); `vms destroy --expired` removes it after. @default 72 */
   leaseHours: number;
   /** Deadline for a VM's IP to appear. @default 300000 */
   ipTimeoutMs: number;
+  /** Deadline of one vCenter request; after one request got no answer, vCenter is not asked again that run. @default 60000 */
+  requestTimeoutMs: number;
 }
 
 export interface LocalSettings {

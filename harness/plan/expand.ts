@@ -32,7 +32,7 @@ function vmCell(workload: WorkloadConfig, precision: Precision, c: Configuration
     batch,
     threads,
     measure: workload.measure,
-    request: { target: 'vm', configuration: c.id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB },
+    request: { target: 'vm', configuration: c.id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB, ...(c.settings ? { settings: c.settings } : {}) },
     workload,
   };
 }

@@ -4,6 +4,7 @@
 import type { Precision } from '../../agent/protocol.js';
 import type { CellSummary, RunSummary, TargetKind, Workload } from '../results/types.js';
 import { workloadOrder } from './figures.js';
+import { vmSettingDifferences } from './vm-record-text.js';
 
 export interface CompareOptions {
   /** Take only this precision from run A (with `bPrecision`: match across precisions). */
@@ -36,6 +37,8 @@ export interface CellPair {
   batch: { a: number; b: number };
   /** How many times faster B is on the workload's own metric (latency: A/B, else B/A). */
   speedup: number | null;
+  /** VM settings (placement, vNUMA, latency sensitivity, reservations, affinity) that differ. */
+  vmSettings: string[];
 }
 
 export interface Comparison {
@@ -94,6 +97,7 @@ export function compareRuns(a: { summary: RunSummary; dir: string }, b: { summar
       latency,
       batch: { a: cellA.multistream?.batch_found ?? cellA.batch, b: cellB.multistream?.batch_found ?? cellB.batch },
       speedup: cellA.status === 'completed' && cellB.status === 'completed' ? speedup : null,
+      vmSettings: vmSettingDifferences(cellA, cellB),
     });
   }
   pairs.sort((x, y) => order(x.a) - order(y.a));

@@ -5,6 +5,7 @@ import type { HostFacts } from '../providers/provider.js';
 import type { CellSummary, RunManifest, RunSummary } from '../results/types.js';
 import type { TextTable } from './figures.js';
 import { formatGiB, formatMeasure, formatPercent } from './format-number.js';
+import { formatVmRecord } from './vm-record-text.js';
 
 export interface RunFacts {
   /** Label/value lines about the run as a whole. */
@@ -86,12 +87,15 @@ export function runFacts(summary: RunSummary, manifest: RunManifest | null): Run
   const cells = summary.cells;
   const completed = cells.filter((c) => c.status === 'completed');
   const notes: string[] = [];
+  const vms = new Map<string, string>();
   for (const cell of cells) {
+    for (const inst of cell.per_instance) if (inst.vm) vms.set(inst.name, formatVmRecord(inst.vm));
     for (const note of cell.notes ?? []) notes.push(`${cell.key}: ${note}`);
     for (const inst of cell.per_instance) for (const note of inst.notes ?? []) notes.push(`${cell.key} ${inst.name}: ${note}`);
   }
+  const vmLines = [...vms].sort(([x], [y]) => x.localeCompare(y)).map(([name, text]): [string, string] => [`VM ${name}`, text]);
   return {
-    run,
+    run: [...run, ...vmLines],
     hosts: {
       headers: ['host', 'kind', 'CPU model', 'sockets/cores/threads', 'NUMA', 'memory', 'CPU flags', 'virtualized', 'OS', 'versions', 'hypervisor'],
       rows: (manifest?.hosts ?? []).map(hostRow),

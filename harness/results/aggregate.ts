@@ -82,6 +82,7 @@ export function aggregateCell(input: AggregateInput): Aggregate {
     if (i.error !== undefined) out.error = i.error;
     if (i.cpus) out.cpus = i.cpus;
     if (i.notes && i.notes.length > 0) out.notes = i.notes;
+    if (i.vm) out.vm = i.vm;
     return out;
   });
 

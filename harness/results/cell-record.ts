@@ -1,6 +1,6 @@
 // results/<run-id>/cells/<key>.json: one cell's summary plus the raw per-instance samples it
 // was computed from, so any figure can be recomputed (and checked) from the file alone.
-import type { CellSummary } from './types.js';
+import type { CellSummary, VmRecord } from './types.js';
 
 /** Raw timings of one instance, controller clock, ms relative to the cell's planned start. */
 export interface InstanceRaw {
@@ -10,6 +10,8 @@ export interface InstanceRaw {
   error?: string;
   cpus?: number[];
   notes?: string[];
+  /** A vSphere VM's host, placement policy and settings. */
+  vm?: VmRecord;
   /** Agent clock minus controller clock (ns) and the round trip of the sample it came from. */
   clock: { offset_ns: number; rtt_ns: number } | null;
   threads: number | null;

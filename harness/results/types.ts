@@ -14,6 +14,19 @@ export interface LatencyStats {
   max: number;
 }
 
+/** Per VM in summary.json (snake_case, a file format): where it ran, by which policy, with which settings. */
+export interface VmRecord {
+  host: string;
+  placement: string;
+  cores_per_socket: number;
+  latency_sensitivity: string;
+  cpu_reservation_mhz: number;
+  memory_reservation_mb: number;
+  memory_locked: boolean;
+  /** Host logical CPUs (`0-11`), or `none`. */
+  cpu_affinity: string;
+}
+
 export interface InstanceSummary {
   name: string;
   host: string;
@@ -30,6 +43,8 @@ export interface InstanceSummary {
   peak_rss_bytes: number | null;
   cpus?: number[];
   notes?: string[];
+  /** A vSphere VM's host, placement policy and settings as read back. */
+  vm?: VmRecord;
 }
 
 export interface ThreadProbe {
@@ -165,4 +180,6 @@ export interface RunManifest {
   hosts: import('../providers/provider.js').HostFacts[];
   models: { precision: string; path: string; sha256: string; bytes: number }[];
   command: string[];
+  /** sha256 of the config and inventory files' bytes: `--resume` refuses other files. */
+  inputs?: { config_sha256: string; inventory_sha256: string };
 }

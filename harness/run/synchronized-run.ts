@@ -8,6 +8,7 @@ import { toAgentClock, toControllerClock } from './clock-offset.js';
 import { controllerNowNs } from './clock-sync.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
+import { throwIfInterrupted } from './abortable.js';
 
 export interface SynchronizedRunOptions {
   warmup: number;
@@ -45,6 +46,7 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
@@ -69,6 +71,7 @@ export function failedRaw(instance: Instance, error: unknown, batch: number, thr
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
@@ -90,6 +93,9 @@ export async function startTogether<T>(
   timing: StartTiming,
   send: (instance: Instance, k: number, startAt: number, timeoutMs: number) => Promise<T>,
 ): Promise<{ plannedNs: number; settled: PromiseSettledResult<T>[] }> {
+  // A signal that fired before this start (during a load or a previous probe) never fires again:
+  // adding a listener to it would wait for nothing and the run would go to its end.
+  throwIfInterrupted(timing.signal, 'a synchronized run');
   const plannedNs = controllerNowNs() + timing.leadMs * NS_PER_MS;
   const timeoutMs = timing.leadMs + timing.expectedMs + Timeouts.runGrace;
   const stop = (): void => {

@@ -37,5 +37,7 @@ describe('vharness vms usage', () => {
     const r = vms('--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: vharness vms list\|destroy/);
+    assert.match(r.stdout, /--expired +VMs whose lease \(vm\.leaseHours\) has expired, of EVERY owner, not only yours/);
+    assert.match(r.stdout, /VHARNESS_STATE_DIR\/<vcenter>/);
   });
 });
