@@ -19,6 +19,7 @@ import type { Target } from '../harness/providers/provider.js';
 import { VsphereProvider } from '../harness/providers/vsphere.js';
 import { AgentSession } from '../harness/transport/session.js';
 import { writeTinyModel } from '../test/agent/tiny-onnx-fixture.js';
+import { LeaseStore } from '../harness/vsphere/lease-store.js';
 
 interface Row {
   vms: number;
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       for (const pass of ['new', 'reused'] as const) {
         // A fresh provider per pass (new SSH connections and vCenter session), as a new run has.
         const settings: VsphereSettings = { ...base, teardown: pass === 'new' ? 'never' : 'always' };
-        const provider = new VsphereProvider({ settings, ssh, leaseFile: join(root, 'leases.json'), log: silentLogger, owner: 'bench@lab' });
+        const provider = new VsphereProvider({ settings, ssh, leases: new LeaseStore(join(root, 'leases'), new URL(settings.url).host), log: silentLogger, owner: 'bench@lab' });
         const ctx = { runId: `bench-${n}-${pass}`, log: silentLogger };
         const start = process.hrtime.bigint();
         await ready(await provider.acquire(request, ctx), model);

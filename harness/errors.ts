@@ -20,6 +20,8 @@ export const ExitCode = {
   vsphere: 7,
   /** A run finished but some cells failed; their results say why. */
   cellsFailed: 8,
+  /** A run directory is damaged, or in use by another vharness process. */
+  runDir: 9,
   interrupted: 130,
   terminated: 143,
 } as const;

@@ -12,6 +12,7 @@ export const exitMeanings: Readonly<Record<ExitCode, string>> = {
   [ExitCode.ssh]: 'SSH: host key refused, authentication failed, host unreachable',
   [ExitCode.vsphere]: 'vSphere: fault, task error, timeout',
   [ExitCode.cellsFailed]: 'the run finished but some cells failed (their results say why)',
+  [ExitCode.runDir]: 'the run directory is damaged, or another --resume holds its lock',
   [ExitCode.interrupted]: 'interrupted by SIGINT (Ctrl-C)',
   [ExitCode.terminated]: 'interrupted by SIGTERM',
 };

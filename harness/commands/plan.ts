@@ -12,8 +12,9 @@ import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { expandCells } from '../plan/expand.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
 import { createProviders } from '../providers/index.js';
-import type { Finding, ProviderContext, TargetRequest } from '../providers/provider.js';
+import type { ProviderContext, TargetRequest } from '../providers/provider.js';
 import { inventoryOption, jsonOption, onlyOption, precisionsOption } from './shared-flags.js';
+import { preflightExitCode, runPreflight } from '../plan/run-preflight.js';
 import { placementTable } from '../plan/placement-table.js';
 import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 
@@ -21,7 +22,8 @@ export const command = defineCommand({
   args: 'CONFIG',
   description: `Shows what 'vharness run' would do: every cell, where its instances go, vCPU and memory
 totals, the providers' preflight findings (template, privileges, capacity) and a rough
-duration estimate. Changes nothing.`,
+duration estimate. Changes nothing. Exits with the code of the first error finding;
+'vharness run' refuses to start on the same errors unless --force.`,
   flags: {
     inventory: inventoryOption,
     only: onlyOption,
@@ -33,7 +35,7 @@ duration estimate. Changes nothing.`,
     { command: 'vharness plan configs/table3.yaml -i inventories/lab.yaml', says: 'a real lab: template, privileges, host capacity and datastore checks' },
     { command: 'vharness plan configs/table3.yaml --only latency --precision int8 --json', says: 'the selected cells as JSON' },
   ],
-  exits: [ExitCode.ok, ExitCode.usage, ExitCode.config, ExitCode.ssh, ExitCode.vsphere],
+  exits: [[ExitCode.ok, 'no error found'], ExitCode.usage, [ExitCode.config, 'a bad config or inventory (or a secret it names cannot be read)'], [ExitCode.model, 'a bad model file'], ExitCode.ssh, [ExitCode.vsphere, 'vCenter login, certificate, template or capacity errors']],
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: "see 'vharness plan --help'" });
     const config = await loadConfig(positionals[0] as string);
@@ -42,15 +44,15 @@ duration estimate. Changes nothing.`,
     const ctx: ProviderContext = { runId: 'plan', log: silentLogger };
     const providers = createProviders(inventory, ctx);
 
+    const findings = await runPreflight(config, inventory, cells, providers, ctx);
+    const exitCode = preflightExitCode(findings);
     const unique = (requests: TargetRequest[]): TargetRequest[] => [...new Map(requests.map((r) => [JSON.stringify(r), r])).values()];
-    const findings: (Finding & { target: string })[] = [];
     let placements: ConfigurationPlacement[] = [];
     for (const target of ['vm', 'baremetal'] as const) {
       const requests = unique(cells.filter((c) => c.target === target).map((c) => c.request));
-      if (requests.length === 0) continue;
       const provider = providers[target];
-      for (const f of await provider.preflight(requests, ctx)) findings.push({ ...f, target });
-      if (provider.placement) placements = await provider.placement(requests, ctx);
+      // Where VMs would go (a vCenter preflight found unusable is not asked again: see unavailable()).
+      if (requests.length > 0 && provider.placement) placements = await provider.placement(requests, ctx).catch(() => []);
     }
     const cpus = availableParallelism();
     const rows = cells.map((c) => ({
@@ -72,7 +74,7 @@ duration estimate. Changes nothing.`,
     if (values.json) {
       const plan = { config: config.file, inventory: inventory.file, cells: rows, findings, placement: placements, largest_cell: { vcpus: maxVcpus, memory_gb: maxMemory }, controller: { cpus, memory_gb: Math.round(totalmem() / 2 ** 30) }, estimate_s: total };
       process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-      return 0;
+      return exitCode;
     }
     const table = new Table(tableOptions(['cell', 'instances', 'vCPUs x GB', 'total vCPUs / GB', 'threads', 'batch', 'warmup/steps', 'est.']));
     for (const r of rows) {
@@ -90,6 +92,6 @@ duration estimate. Changes nothing.`,
       `estimated duration: ${formatDuration(total)} (rough: reference per-image costs, before model builds)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+    return exitCode;
   },
 });

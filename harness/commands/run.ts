@@ -5,7 +5,12 @@ import { basename } from 'node:path';
 import { defineCommand } from '../command.js';
 import { loadConfig, loadInventory } from '../config/load.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { trapInterrupts } from '../interrupts.js';
 import { createLogger } from '../log.js';
+import { PreflightError, runPreflight } from '../plan/run-preflight.js';
+import { createProviders } from '../providers/index.js';
+import { ensureResultsDir } from '../results/results-dir.js';
+import { untilAborted } from '../run/abortable.js';
 import { expandCells } from '../plan/expand.js';
 import { applyTeardownFlag } from '../providers/vsphere.js';
 import { selectionFromFlags } from '../plan/selection-flags.js';
@@ -30,6 +35,7 @@ report.html), then prints the tables and the results path. Progress goes to stde
     resume: { type: 'string', arg: 'RUN', help: 'rerun only the missing or failed cells of RUN (a run id or its directory)' },
     'results-dir': { type: 'string', arg: 'DIR', file: true, help: "where run directories go (default: the inventory's resultsDir, ./results)" },
     teardown: { type: 'string', arg: 'POLICY', choices: ['never', 'on-success', 'always'], help: "vSphere VMs created by the run: never, on-success, always (default: the inventory's)" },
+    force: { type: 'boolean', help: 'run even when preflight (what `vharness plan` checks: vCenter login and\ncertificate, template, capacity, model files) found errors' },
     'no-report': { type: 'boolean', help: 'do not write report.html' },
     json: { type: 'boolean', help: 'print summary.json (with results_dir) on stdout instead of the tables' },
   },
@@ -46,8 +52,9 @@ report.html), then prints the tables and the results path. Progress goes to stde
     ExitCode.model,
     ExitCode.agent,
     ExitCode.ssh,
-    ExitCode.vsphere,
+    [ExitCode.vsphere, 'preflight errors, or no vSphere cell could run'],
     [ExitCode.cellsFailed, 'the run finished but some cells failed; --resume reruns them'],
+    [ExitCode.runDir, 'the run directory is damaged or in use by another --resume'],
     [ExitCode.interrupted, 'Ctrl-C: what was stored is kept; --resume <run-id> continues'],
     [ExitCode.terminated, 'SIGTERM: as for Ctrl-C'],
   ],
@@ -60,21 +67,19 @@ report.html), then prints the tables and the results path. Progress goes to stde
     if (cells.length === 0) throw new UsageError('Nothing to run: the selection (--only / --precision) matches no cell of the config');
 
     const log = createLogger();
-    const controller = new AbortController();
-    let signalCode: number | undefined;
-    const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
-      if (signalCode !== undefined) return;
-      signalCode = name === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated;
-      log.warn(`${name}: stopping the agents, keeping what is stored`);
-      controller.abort(name);
-    };
-    const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
-    process.on('SIGINT', handlers.SIGINT);
-    process.on('SIGTERM', handlers.SIGTERM);
+    const interrupts = trapInterrupts(log, 'stopping every phase, keeping what is stored');
+    const signal = interrupts.signal;
     try {
-      const options: Parameters<typeof runMatrix>[0] = { config, inventory, cells, log, signal: controller.signal, command: ['vharness', 'run', ...argv] };
+      // What `plan` checks, before anything is created (no results directory, no VM).
+      const preflightCtx = { runId: 'preflight', log, signal };
+      const findings = await untilAborted(runPreflight(config, inventory, cells, createProviders(inventory, preflightCtx), preflightCtx), signal, 'preflight');
+      const errors = findings.filter((f) => f.level === 'error');
+      // Unreadable secrets cannot be forced past: every later step would fail on them.
+      if (errors.length > 0 && (!values.force || errors.some((f) => f.target === 'inventory'))) throw new PreflightError(findings);
+      for (const f of errors) log.warn(`--force: running despite ${f.target}: ${f.message}`);
+      const resultsDir = await ensureResultsDir(values['results-dir'] ?? inventory.resultsDir, values['results-dir'] !== undefined ? { flag: 'results-dir' } : { inventory: inventory.file });
+      const options: Parameters<typeof runMatrix>[0] = { config, inventory, cells, log, signal, command: ['vharness', 'run', ...argv], resultsDir };
       if (values.resume !== undefined) options.resume = values.resume;
-      if (values['results-dir'] !== undefined) options.resultsDir = values['results-dir'];
       const result = await runMatrix(options);
       const resumeHint = `--resume ${basename(result.dir)}${values['results-dir'] === undefined ? '' : ` --results-dir ${values['results-dir']}`}`;
       if (!values['no-report'] && result.ran > 0) {
@@ -85,16 +90,32 @@ report.html), then prints the tables and the results path. Progress goes to stde
       }
       if (values.json) process.stdout.write(`${JSON.stringify({ ...result.summary, results_dir: result.dir }, null, 2)}\n`);
       else process.stdout.write(`${renderTables(result.summary).join('\n\n')}\n\nresults: ${result.dir}\n`);
+      const signalCode = interrupts.code();
       if (signalCode !== undefined) {
         log.warn(`interrupted; continue with ${resumeHint}`);
         return signalCode;
       }
       const failed = cells.filter((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed').length;
       if (failed > 0) log.warn(`${failed} of ${cells.length} cells did not complete; rerun them with ${resumeHint}`);
+      // A backend that went away (vCenter unreachable) and left none of its cells done: its exit code.
+      for (const { target, error } of result.unavailable) {
+        const own = cells.filter((c) => c.target === target);
+        if (own.length > 0 && own.every((c) => result.summary.cells.find((s) => s.key === c.key)?.status !== 'completed')) {
+          log.error(`no ${target} cell could run: ${error.message}`);
+          return error.exitCode;
+        }
+      }
       return failed > 0 ? ExitCode.cellsFailed : ExitCode.ok;
+    } catch (error) {
+      // An interrupt wins over what it caused (an aborted preflight or model build).
+      const signalCode = interrupts.code();
+      if (signalCode !== undefined) {
+        log.warn(`stopped: ${error instanceof Error ? error.message : String(error)}`);
+        return signalCode;
+      }
+      throw error;
     } finally {
-      process.off('SIGINT', handlers.SIGINT);
-      process.off('SIGTERM', handlers.SIGTERM);
+      interrupts.dispose();
     }
   },
 });

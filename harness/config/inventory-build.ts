@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { BaremetalTargets, Inventory, LocalSettings, SecretRef, SshHost, SshSettings, VmTargets, VsphereSettings } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
 import type { Problems } from './problems.js';
-import type { KeyPath, YamlSource } from './yaml-source.js';
+import { formatKeyPath, type KeyPath, type YamlSource } from './yaml-source.js';
+import { recordSecretLocation } from './secret-locations.js';
 
 /** SSH defaults (types.ts documents each). */
 export const DEFAULT_SSH: SshSettings = {
@@ -19,10 +20,13 @@ export const DEFAULT_SSH: SshSettings = {
 
 type Raw = Record<string, unknown>;
 
-function secret(file: string, ref: unknown): SecretRef | undefined {
+function secret(source: YamlSource, ref: unknown, at: KeyPath): SecretRef | undefined {
   if (ref === undefined) return undefined;
   const r = ref as { env?: string; file?: string };
-  return r.env !== undefined ? { env: r.env } : { file: resolveFromFile(file, r.file ?? '') };
+  const out: SecretRef = r.env !== undefined ? { env: r.env } : { file: resolveFromFile(source.file, r.file ?? '') };
+  const { line, column } = source.locate(at);
+  recordSecretLocation(out, `${source.file}:${line}:${column}: ${formatKeyPath(at)}:`);
+  return out;
 }
 
 function local(raw: Raw): LocalSettings {
@@ -32,15 +36,15 @@ function local(raw: Raw): LocalSettings {
 }
 
 /** The SSH login fields shared by bare-metal/VM hosts and vSphere guests, defaults filled in. */
-function sshLogin(file: string, raw: Raw): VsphereSettings['guest'] {
+function sshLogin(source: YamlSource, raw: Raw, at: KeyPath): VsphereSettings['guest'] {
   const login: VsphereSettings['guest'] = {
     port: (raw.port as number | undefined) ?? 22,
     user: raw.user as string,
     node: (raw.node as SshHost['node'] | undefined) ?? 'auto',
     dir: (raw.dir as string | undefined) ?? '~/.vharness',
   };
-  const key = secret(file, raw.key);
-  const password = secret(file, raw.password);
+  const key = secret(source, raw.key, [...at, 'key']);
+  const password = secret(source, raw.password, [...at, 'password']);
   if (key) login.key = key;
   if (password) login.password = password;
   return login;
@@ -53,7 +57,7 @@ function sshHosts(source: YamlSource, problems: Problems, raw: Raw[], at: KeyPat
     const first = names.get(name);
     if (first !== undefined) problems.add(source.error([...at, i, 'name'], `duplicate host name (first at hosts[${first}])`, name));
     else names.set(name, i);
-    const host: SshHost = { name, address: h.address as string, ...sshLogin(source.file, h) };
+    const host: SshHost = { name, address: h.address as string, ...sshLogin(source, h, [...at, i]) };
     if (Array.isArray(h.cpus)) host.cpus = h.cpus as number[][];
     return host;
   });
@@ -63,12 +67,12 @@ function vsphere(source: YamlSource, problems: Problems, raw: Raw, at: KeyPath):
   const trust = (['ca', 'thumbprint'] as const).filter((k) => raw[k] !== undefined);
   if (raw.insecure === true && trust.length > 0) problems.add(source.error([...at, 'insecure'], `cannot be combined with '${trust[0]}'`, true));
   if (trust.length > 1) problems.add(source.error([...at, 'thumbprint'], "give either 'ca' or 'thumbprint', not both", raw.thumbprint));
-  const guest = sshLogin(source.file, raw.guest as Raw);
+  const guest = sshLogin(source, raw.guest as Raw, [...at, 'guest']);
   const pool = raw.ipPool as { cidr: string; addresses: string[]; gateway?: string; dns?: string[] };
   const out: VsphereSettings = {
     url: raw.url as string,
     user: raw.user as string,
-    password: secret(source.file, raw.password) as SecretRef,
+    password: secret(source, raw.password, [...at, 'password']) as SecretRef,
     insecure: (raw.insecure as boolean | undefined) ?? false,
     template: raw.template as string,
     namePattern: (raw.namePattern as string | undefined) ?? 'vh-{config}-{index}',
@@ -79,6 +83,7 @@ function vsphere(source: YamlSource, problems: Problems, raw: Raw, at: KeyPath):
     teardown: (raw.teardown as VsphereSettings['teardown'] | undefined) ?? 'on-success',
     leaseHours: (raw.leaseHours as number | undefined) ?? 72,
     ipTimeoutMs: (raw.ipTimeoutMs as number | undefined) ?? 300000,
+    requestTimeoutMs: (raw.requestTimeoutMs as number | undefined) ?? 60000,
   };
   if (typeof raw.ca === 'string') out.ca = resolveFromFile(source.file, raw.ca);
   for (const k of ['thumbprint', 'datacenter', 'cluster', 'host', 'resourcePool', 'datastore', 'folder'] as const) {

@@ -236,6 +236,8 @@ export interface VsphereSettings {
   leaseHours: number;
   /** Deadline for a VM's IP to appear. @default 300000 */
   ipTimeoutMs: number;
+  /** Deadline of one vCenter request; after one request got no answer, vCenter is not asked again that run. @default 60000 */
+  requestTimeoutMs: number;
 }
 
 export interface LocalSettings {

@@ -80,12 +80,12 @@ export async function labUp(options: LabUpOptions, log: Logger): Promise<LabStat
   }
   const dir = resolve(options.dir);
   const existing = await readLabState(dir);
-  if (existing) throw new VharnessError(`a lab is already up in ${dir}`, ExitCode.failure, { hint: `run 'vharness lab down --dir ${dir}' first` });
+  if (existing) throw new VharnessError(`a lab is already up in ${dir}`, ExitCode.usage, { hint: `run 'vharness lab down --dir ${dir}' first` });
   const addresses = Array.from({ length: options.guests }, (_, i) => guestAddress(i));
   const port = options.port ?? (await preferredPort(addresses, log));
   if (options.port !== undefined) {
     for (const address of addresses) {
-      if (!(await portFree(address, port))) throw new VharnessError(`port ${port} is already in use on ${address}`, ExitCode.failure, { hint: 'choose another --port or leave it out' });
+      if (!(await portFree(address, port))) throw new VharnessError(`port ${port} is already in use on ${address}`, ExitCode.usage, { hint: 'choose another --port or leave it out' });
     }
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@
 // The controller asks a provider for targets of a shape and launches agents on them; it never
 // branches on the provider kind.
 import type { SysInfo } from '../../agent/protocol.js';
+import type { VharnessError } from '../errors.js';
 import type { VmSettings } from '../config/types.js';
 import type { VmRecord } from '../results/types.js';
 import type { ConfigurationPlacement } from '../vsphere/capacity.js';
@@ -70,6 +71,11 @@ export interface Provider {
   placement?(requests: TargetRequest[], ctx: ProviderContext): Promise<ConfigurationPlacement[]>;
   /** Ends the provider's work for the run (teardown policy, connections); runs once. */
   shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void>;
+  /**
+   * Optional: why the provider stopped asking its backend in this run (vCenter unreachable,
+   * login refused); its later cells fail at once with that reason.
+   */
+  unavailable?(): VharnessError | undefined;
 }
 
 export interface HostFacts {

@@ -3,7 +3,6 @@
 // cloned from the template otherwise; then guest IP, SSH and the agent as on bare metal.
 // VMs of other configurations this run used are powered off so they do not compete for CPUs.
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import type { Inventory, SshSettings, VsphereSettings } from '../config/types.js';
 import { UsageError, VsphereError } from '../errors.js';
@@ -17,7 +16,9 @@ import { connectVsphere } from '../vsphere/connect.js';
 import { waitForGuestIp } from '../vsphere/guest-ip.js';
 import { hypervisorFacts, listHosts, type EsxiHost } from '../vsphere/host-facts.js';
 import { cidrContains, parseCidr, type Cidr } from '../vsphere/ip-pool.js';
-import { LeaseFile } from '../vsphere/lease-file.js';
+import { LeaseStore, type LivenessCheck } from '../vsphere/lease-store.js';
+import { RunHeartbeat, runLiveness } from '../vsphere/run-heartbeat.js';
+import type { VharnessError } from '../errors.js';
 import type { MoRef } from '../vsphere/moref.js';
 import { destroyOwned, ownedVms } from '../vsphere/owned-vms.js';
 import { resolvePlacement, type ResolvedPlacement } from '../vsphere/placement.js';
@@ -34,8 +35,8 @@ import type { Finding, HostFacts, Provider, ProviderContext, Target, TargetReque
 export interface VsphereProviderOptions {
   settings: VsphereSettings;
   ssh: SshSettings;
-  /** Local lease file. @default `<resultsDir>/vsphere-leases.json` (see leaseFilePath) */
-  leaseFile: string;
+  /** The lease store. @default LeaseStore.forVcenter(host:port of settings.url) */
+  leases?: LeaseStore;
   /** `user@host` written into ownership notes. @default the current user at this machine */
   owner?: string;
   /** Deadline of each vSphere task (clone, reconfigure, power). @default 600000 */
@@ -58,9 +59,9 @@ interface ActiveVm {
   poweredOn: boolean;
 }
 
-/** The default lease file of an inventory. */
-export function leaseFilePath(inventory: Pick<Inventory, 'resultsDir'>): string {
-  return join(inventory.resultsDir, 'vsphere-leases.json');
+/** vCenter `host:port` of a vCenter URL (the lease store's key). */
+export function vcenterKey(url: string): string {
+  return new URL(url).host;
 }
 
 const TEARDOWN_POLICIES = ['never', 'on-success', 'always'] as const;
@@ -95,7 +96,13 @@ export class VsphereProvider implements Provider {
   private readonly settings: VsphereSettings;
   private readonly owner: string;
   private readonly cidr: Cidr;
-  private readonly leases: LeaseFile;
+  private readonly leases: LeaseStore;
+  private readonly isLive: LivenessCheck;
+  private heartbeat: RunHeartbeat | undefined;
+  /** Set when vCenter could not be reached or logged in to: later cells fail without calling it. */
+  private down: VsphereError | undefined;
+  /** VMs already noted as created/reused/reconfigured in this run. */
+  private readonly noted = new Set<string>();
   private readonly wait: TaskWaitOptions;
   private readonly addresses: AddressBook;
   private readonly active = new Map<string, ActiveVm>();
@@ -113,16 +120,22 @@ export class VsphereProvider implements Provider {
     this.cidr = parseCidr(options.settings.ipPool.cidr);
     const outside = options.settings.ipPool.addresses.filter((a) => !cidrContains(this.cidr, a));
     if (outside.length > 0) throw new VsphereError(`vm.ipPool.addresses: ${outside.join(', ')} not inside ${this.cidr.text}`);
-    this.leases = new LeaseFile(options.leaseFile);
+    this.leases = options.leases ?? LeaseStore.forVcenter(vcenterKey(options.settings.url));
+    this.isLive = runLiveness(this.leases.dir);
     this.wait = { timeoutMs: options.taskTimeoutMs ?? 600_000 };
     this.addresses = new AddressBook(options.settings.ipPool.addresses);
     const concurrency = options.settings.cloneConcurrency;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new VsphereError(`Expected vm.cloneConcurrency to be an integer >= 1, got ${concurrency}`);
   }
 
-  /** vCenter `host:port`, the lease file's key. */
+  /** vCenter `host:port`, the lease store's key. */
   get vcenter(): string {
-    return new URL(this.settings.url).host;
+    return vcenterKey(this.settings.url);
+  }
+
+  /** Why vCenter is not asked any more in this run (unreachable, frozen, login refused). */
+  unavailable(): VharnessError | undefined {
+    return this.down;
   }
 
   /** The connected client (connects on first use). */
@@ -131,9 +144,10 @@ export class VsphereProvider implements Provider {
   }
 
   private connect(): Promise<{ client: VimClient; placement: ResolvedPlacement }> {
+    if (this.down) return Promise.reject(new VsphereError(`vCenter ${this.vcenter} is not asked again in this run: ${this.down.message}`, { cause: this.down }));
     if (!this.session) {
       const work = (async () => {
-        const client = this.options.client ?? (await connectVsphere(this.settings, this.options.log));
+        const client = this.options.client ?? (await connectVsphere(this.settings, this.options.log, { requestTimeoutMs: this.settings.requestTimeoutMs }));
         try {
           return { client, placement: await resolvePlacement(client, this.settings) };
         } catch (error) {
@@ -142,8 +156,10 @@ export class VsphereProvider implements Provider {
         }
       })();
       this.session = work;
-      work.catch(() => {
+      work.catch((error: unknown) => {
         if (this.session === work) this.session = undefined;
+        // Login refused, certificate refused, no answer: every later call would fail the same way.
+        if (error instanceof VsphereError) this.down ??= error;
       });
     }
     return this.session;
@@ -227,8 +243,13 @@ export class VsphereProvider implements Provider {
         if (names.has(req.name)) continue;
         names.add(req.name);
         const existing = byName.get(req.name);
+        const lease = await this.leases.get(req.name);
+        if (lease) {
+          const other = await this.isLive(lease.runId);
+          if (other.live) findings.push({ level: 'error', message: `vSphere: VM ${req.name} is in use by run ${lease.runId} (${other.detail})` });
+        }
         if (!existing) newVms.push({ memoryMB: req.config.memoryMB, reservedMB: req.config.memoryReservationMB });
-        else if (!existing.ownership) findings.push({ level: 'error', message: `vSphere: VM ${req.name} exists and is not owned by vharness; change vm.namePattern or rename it` });
+        else if (!existing.ownership && !(lease && (lease.moref === undefined || lease.moref === existing.ref.value))) findings.push({ level: 'error', message: `vSphere: VM ${req.name} exists and is not owned by vharness; change vm.namePattern or rename it` });
       }
     }
     const maxVms = Math.max(...vmRequests.map((r) => r.vms));
@@ -242,7 +263,22 @@ export class VsphereProvider implements Provider {
   async acquire(request: TargetRequest, ctx: ProviderContext): Promise<Target[]> {
     if (this.shutDown) throw new VsphereError('vSphere provider already shut down');
     if (request.target !== 'vm') throw new VsphereError('the vSphere provider serves VM cells only; bare-metal baselines need a baremetal provider');
+    try {
+      return await this.acquireVms(request, ctx);
+    } catch (error) {
+      // A frozen or vanished vCenter: one bounded timeout, then no more calls this run.
+      const client = await this.session?.catch(() => undefined);
+      if (client?.client.unavailable) this.down ??= client.client.unavailable;
+      throw error;
+    }
+  }
+
+  private async acquireVms(request: Extract<TargetRequest, { target: 'vm' }>, ctx: ProviderContext): Promise<Target[]> {
     const { client, placement } = await this.connect();
+    if (!this.heartbeat) {
+      this.heartbeat = new RunHeartbeat(this.leases.dir, ctx.runId, this.owner);
+      await this.heartbeat.start();
+    }
     const wanted = this.vmRequests(request);
     const wantedNames = new Set(wanted.map((w) => w.name));
     const vms = await listVms(client, placement.datacenter);
@@ -261,29 +297,42 @@ export class VsphereProvider implements Provider {
     }
     ctx.log.info(`vsphere: configuration ${request.configuration}, placement ${planned.policy}: ${planned.hosts.map((h) => `${h.host} <- ${h.vms.join(', ')}`).join('; ')}`);
 
+    // Aborted on SIGINT/SIGTERM and when one VM of the cell fails.
+    const cellFailed = new AbortController();
+    const forward = (): void => cellFailed.abort(ctx.signal?.reason);
+    if (ctx.signal?.aborted) forward();
+    else ctx.signal?.addEventListener('abort', forward, { once: true });
+
     const provisionCtx: ProvisionContext = {
       client,
       placement,
       leases: this.leases,
+      isLive: this.isLive,
       vcenter: this.vcenter,
       cidr: this.cidr,
       addresses: this.addresses,
       owner: this.owner,
       runId: ctx.runId,
       expires: new Date(Date.now() + this.settings.leaseHours * 3_600_000).toISOString(),
-      wait: ctx.signal ? { ...this.wait, signal: ctx.signal } : this.wait,
+      wait: { ...this.wait, signal: cellFailed.signal },
       log: ctx.log,
+      signal: cellFailed.signal,
     };
     if (this.settings.ipPool.gateway !== undefined) provisionCtx.gateway = this.settings.ipPool.gateway;
     if (this.settings.ipPool.dns !== undefined) provisionCtx.dns = this.settings.ipPool.dns;
-    if (ctx.signal) provisionCtx.signal = ctx.signal;
     const limit = pLimit(this.settings.cloneConcurrency);
     const deploy = this.options.deploy ?? true;
     // Each VM goes on to its guest IP, read-back and agent deploy as soon as it is provisioned,
-    // so SSH work overlaps the clones of the VMs still in the queue.
+    // so SSH work overlaps the clones of the VMs still in the queue. The first VM that fails
+    // stops the queued clones: the cell has failed already.
+    const provisionOne = (req: VmRequest) =>
+      provisionVm(provisionCtx, req, byName.get(req.name)).catch((error: unknown) => {
+        if (!cellFailed.signal.aborted) cellFailed.abort(error);
+        throw error;
+      });
     const ready = await Promise.all(
       wanted.map(async (req) => {
-        const p = await limit(() => provisionVm(provisionCtx, req, byName.get(req.name)));
+        const p = await limit(() => provisionOne(req));
         const ipOptions = ctx.signal ? { timeoutMs: this.settings.ipTimeoutMs, signal: ctx.signal } : { timeoutMs: this.settings.ipTimeoutMs };
         const address = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
         const info = await readVm(client, p.ref);
@@ -295,13 +344,16 @@ export class VsphereProvider implements Provider {
         const active: ActiveVm = { ref: p.ref, name: p.name, configuration: req.configuration, address, host: info.host, remote, poweredOn: true };
         this.active.set(p.name, active);
         if (deploy) await remote.deploy();
-        return { req, info, previous, active };
+        return { p, req, info, previous, active };
       }),
-    );
+    ).finally(() => ctx.signal?.removeEventListener('abort', forward));
     const targets: Target[] = [];
-    for (const { req, info, previous, active } of ready) {
+    for (const { p, req, info, previous, active } of ready) {
       const target = this.target(active, req, client);
       target.vm = vmRecord(target.host, policyName(this.policy), info.config);
+      // Results say per VM whether this run created, reused or reconfigured it.
+      if (!this.noted.has(p.name) || p.action !== 'reused') target.notes.push(`VM ${p.name}: ${p.action}${p.action === 'reused' ? ' (left by an earlier run)' : ''}`);
+      this.noted.add(p.name);
       // Without an afterCell() call from the controller, a move still shows at the next cell.
       if (previous?.host && info.host && !previous.host.equals(info.host)) {
         target.notes.push(`VM ${active.name} moved from ${this.hostNames.get(previous.host.value) ?? previous.host.value} to ${target.host} since its previous cell`);
@@ -379,18 +431,19 @@ export class VsphereProvider implements Provider {
     this.shutDown = true;
     try {
       await this.pool?.closeAll();
-      if (!this.session) return;
+      if (!this.session || this.down) return;
       const { client, placement } = await this.connect();
       const policy = this.settings.teardown;
       const destroy = policy === 'always' || (policy === 'on-success' && outcome === 'success');
       if (destroy) {
         const owned = ownedVms(await listVms(client, placement.datacenter), await this.leases.list(), this.vcenter).filter((o) => o.runId === ctx.runId);
-        const result = await destroyOwned(client, owned, this.leases, this.vcenter, ctx.log, this.wait);
+        const result = await destroyOwned(client, owned, this.leases, ctx.log, this.wait);
         if (result.failed.length > 0) throw new VsphereError(`teardown left ${result.failed.length} VM(s): ${result.failed.map((f) => `${f.name} (${f.error})`).join('; ')}`);
       } else if (this.active.size > 0) {
         ctx.log.info(`vsphere: keeping ${this.active.size} VM(s) for reuse (teardown: ${policy}${policy === 'on-success' ? `, run ${outcome}` : ''}); vharness vms destroy --run ${ctx.runId} removes them`);
       }
     } finally {
+      await this.heartbeat?.stop();
       await this.closeSession();
     }
   }
@@ -398,5 +451,5 @@ export class VsphereProvider implements Provider {
 
 /** The factory the provider map calls for `vm: {provider: vsphere}`. */
 export function createVsphereProvider(settings: VsphereSettings, inventory: Inventory, log: Logger): VsphereProvider {
-  return new VsphereProvider({ settings, ssh: inventory.ssh, leaseFile: leaseFilePath(inventory), log });
+  return new VsphereProvider({ settings, ssh: inventory.ssh, log });
 }

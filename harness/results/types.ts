@@ -180,4 +180,6 @@ export interface RunManifest {
   hosts: import('../providers/provider.js').HostFacts[];
   models: { precision: string; path: string; sha256: string; bytes: number }[];
   command: string[];
+  /** sha256 of the config and inventory files' bytes: `--resume` refuses other files. */
+  inputs?: { config_sha256: string; inventory_sha256: string };
 }

@@ -6,8 +6,12 @@ import { aggregateCell } from '../results/aggregate.js';
 import type { CellRecord, InstanceRaw } from '../results/cell-record.js';
 import type { CellSummary } from '../results/types.js';
 import type { CellContext } from './cell-context.js';
+import type { LoadOptions } from './load-instances.js';
+
+type WorkloadEnvLoad = Omit<LoadOptions, 'threads' | 'batch'>;
 import { closeInstances, openInstances, type Instance } from './instances.js';
 import { workloadRunners, type WorkloadOutcome } from './workload-runners.js';
+import { untilAborted } from './abortable.js';
 
 function baseSummary(cell: Cell): CellSummary {
   return {
@@ -68,14 +72,26 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     const model = ctx.models[cell.precision];
     if (!model) throw new Error(`no ${cell.precision} model was prepared`);
     ctx.onPhase('acquire');
-    const targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
+    // Each phase ends at once on SIGINT/SIGTERM (the signal may have fired before it began).
+    const targets = await untilAborted(ctx.provider.acquire(cell.request, ctx.providerCtx), ctx.signal, 'provisioning');
     ctx.onPhase('stage model');
     // All targets at once: each provider bounds its own transfers (SSH: ssh.concurrency).
-    const paths = new Map(await Promise.all(targets.map(async (t) => [t.name, await t.stageModel(model.path, model.sha256)] as const)));
+    const staging = Promise.all(targets.map(async (t) => [t.name, await t.stageModel(model.path, model.sha256)] as const));
+    const paths = new Map(await untilAborted(staging, ctx.signal, 'model staging'));
     ctx.onPhase('start agents');
-    instances = await openInstances(targets, cell.key);
+    const opening = openInstances(targets, cell.key);
+    // Agents that open after an interrupt are closed again, not left running.
+    opening.then(
+      async (late) => {
+        if (ctx.signal?.aborted && instances !== late) await closeInstances(late);
+      },
+      () => undefined,
+    );
+    instances = await untilAborted(opening, ctx.signal, 'agent start');
     for (const i of instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);
-    const outcome = await workloadRunners[cell.kind]({ cell, instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } });
+    const load: WorkloadEnvLoad = { precision: cell.precision, paths, sha256: model.sha256 };
+    if (ctx.signal) load.signal = ctx.signal;
+    const outcome = await workloadRunners[cell.kind]({ cell, instances, ctx, load });
     raws = outcome.raws;
     // Providers re-check placement after the work (a VM moved by DRS during the cell is noted).
     await Promise.all(
@@ -90,9 +106,10 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord>
     ctx.onPhase('stop agents');
     await closeInstances(instances);
   }
-  if (ctx.signal?.aborted && summary.status === 'completed' && summary.flags.includes('stopped')) {
-    summary.status = 'failed';
-    summary.error = 'interrupted';
+  // Nothing measured after the signal is stored as completed: the cell reruns on --resume.
+  if (ctx.signal?.aborted && summary.status === 'completed') {
+    summary = { ...baseSummary(cell), error: 'interrupted' };
+    raws = [];
   }
   return { key: cell.key, started_at: startedAt, finished_at: new Date().toISOString(), summary, instances: raws };
 }

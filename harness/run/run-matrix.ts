@@ -5,6 +5,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { collectSysInfo } from '../../agent/sysinfo.js';
 import type { Precision, SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
+import type { VharnessError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Cell } from '../plan/cell.js';
 import { estimateCellSeconds } from '../plan/estimate.js';
@@ -18,6 +19,8 @@ import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
 import { RunProgress } from './run-progress.js';
 import { runCell } from './run-cell.js';
+import { untilAborted } from './abortable.js';
+import { checkRunDir, checkSameInputs, lockRunDir, runInputs } from '../results/run-dir-guard.js';
 
 export interface RunMatrixOptions {
   config: Config;
@@ -39,6 +42,8 @@ export interface RunMatrixResult {
   /** Cells run now (0 when --resume found nothing to do). */
   ran: number;
   interrupted: boolean;
+  /** Providers that gave up on their backend during the run, with the reason (e.g. vCenter unreachable). */
+  unavailable: { target: TargetKind; error: VharnessError }[];
 }
 
 function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string, CellRecord>, models: Map<Precision, StagedModel>, startedAt: string): RunSummary {
@@ -55,9 +60,31 @@ function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string
 }
 
 export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixResult> {
-  const { config, inventory, log, signal } = options;
+  const { config, inventory } = options;
   const resultsDir = options.resultsDir ?? inventory.resultsDir;
   const resumed = options.resume === undefined ? undefined : await RunStore.open(resultsDir, options.resume);
+  // A run continues only from a readable directory made from the same files, by one process at a time.
+  const inputs = await runInputs(config.file, inventory.file);
+  let unlock: (() => Promise<void>) | undefined;
+  if (resumed) {
+    checkSameInputs(resumed.dir, await checkRunDir(resumed.dir), inputs, { config: config.file, inventory: inventory.file });
+    unlock = await lockRunDir(resumed.dir);
+  }
+  try {
+    return await runLocked(options, resultsDir, resumed, inputs, (lock) => (unlock = lock));
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function runLocked(
+  options: RunMatrixOptions,
+  resultsDir: string,
+  resumed: RunStore | undefined,
+  inputs: NonNullable<RunManifest['inputs']>,
+  locked: (unlock: () => Promise<void>) => void,
+): Promise<RunMatrixResult> {
+  const { config, inventory, log, signal } = options;
   const previous = resumed ? await resumed.readCells() : new Map<string, CellRecord>();
   const todo = options.cells.filter((c) => previous.get(c.key)?.summary.status !== 'completed');
   const startedAt = new Date().toISOString();
@@ -66,15 +93,16 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     log.info(`resume: all ${options.cells.length} cells of ${resumed.runId} are completed; nothing to run`);
     const existing = await resumed.readSummary();
     const summary = existing ?? summaryOf(resumed.runId, options, previous, new Map(), startedAt);
-    return { dir: resumed.dir, summary, ran: 0, interrupted: false };
+    return { dir: resumed.dir, summary, ran: 0, interrupted: false, unavailable: [] };
   }
 
   // Models before anything is created: a model failure leaves no half-made run behind.
   const precisions = [...new Set(todo.map((c) => c.precision))];
-  const infos = await prepareModels(config.model, precisions, log);
+  const infos = await untilAborted(prepareModels(config.model, precisions, log), signal, 'model preparation');
   const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
 
   const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));
+  if (!resumed) locked(await lockRunDir(store.dir));
   const providerCtx: ProviderContext = { runId: store.runId, log };
   if (signal) providerCtx.signal = signal;
   const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
@@ -88,7 +116,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const writeManifest = async (): Promise<void> => {
     const manifestModels: RunManifest['models'] = [...infos].map(([precision, m]) => ({ precision, path: m.path, sha256: m.sha256, bytes: m.bytes }));
     for (const m of oldManifest?.models ?? []) if (!manifestModels.some((x) => x.precision === m.precision)) manifestModels.push(m);
-    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command };
+    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command, inputs };
     if (oldManifest) input.createdAt = oldManifest.created_at;
     await store.writeManifest(await buildManifest(input));
   };
@@ -117,6 +145,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
         onPhase: (phase) => {
           progress.setPhase(phase);
           log.progress(progress.render());
+          log.debug(`phase: ${cell.key}: ${phase}`);
         },
         onSteps: (phase, done, total) => {
           progress.setSteps(phase, done, total);
@@ -156,5 +185,9 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     await writeManifest();
   }
   const summary = summaryOf(store.runId, options, records, models, startedAt);
-  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted' };
+  const unavailable = (['vm', 'baremetal'] as const).flatMap((target) => {
+    const error = providers[target].unavailable?.();
+    return error ? [{ target, error }] : [];
+  });
+  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted', unavailable };
 }

@@ -8,6 +8,7 @@ import { toAgentClock, toControllerClock } from './clock-offset.js';
 import { controllerNowNs } from './clock-sync.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
+import { throwIfInterrupted } from './abortable.js';
 
 export interface SynchronizedRunOptions {
   warmup: number;
@@ -92,6 +93,9 @@ export async function startTogether<T>(
   timing: StartTiming,
   send: (instance: Instance, k: number, startAt: number, timeoutMs: number) => Promise<T>,
 ): Promise<{ plannedNs: number; settled: PromiseSettledResult<T>[] }> {
+  // A signal that fired before this start (during a load or a previous probe) never fires again:
+  // adding a listener to it would wait for nothing and the run would go to its end.
+  throwIfInterrupted(timing.signal, 'a synchronized run');
   const plannedNs = controllerNowNs() + timing.leadMs * NS_PER_MS;
   const timeoutMs = timing.leadMs + timing.expectedMs + Timeouts.runGrace;
   const stop = (): void => {

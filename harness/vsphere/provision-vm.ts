@@ -9,7 +9,7 @@ import type { AddressBook } from './address-book.js';
 import type { VimClient } from './client.js';
 import { VsphereFault } from './fault.js';
 import { cidrContains, subnetMask, type Cidr } from './ip-pool.js';
-import type { LeaseFile } from './lease-file.js';
+import type { Lease, LeaseStore, LivenessCheck } from './lease-store.js';
 import type { MoRef } from './moref.js';
 import { formatOwnership, type Ownership } from './ownership.js';
 import type { ResolvedPlacement } from './placement.js';
@@ -22,7 +22,9 @@ import { asMoRef } from './value.js';
 export interface ProvisionContext {
   client: VimClient;
   placement: ResolvedPlacement;
-  leases: LeaseFile;
+  leases: LeaseStore;
+  /** Whether the run holding a lease is alive (a live run's VMs are not touched). */
+  isLive: LivenessCheck;
   /** vCenter host:port (lease key). */
   vcenter: string;
   cidr: Cidr;
@@ -80,16 +82,28 @@ async function customizeAndStart(ctx: ProvisionContext, req: VmRequest, vm: MoRe
   await powerOnVm(ctx.client, vm, ctx.wait);
 }
 
+function leaseOf(ctx: ProvisionContext, req: VmRequest, state: Lease['state']): Lease {
+  return { name: req.name, vcenter: ctx.vcenter, runId: ctx.runId, owner: ctx.owner, configuration: req.configuration, expires: ctx.expires, state, createdAt: new Date().toISOString() };
+}
+
 async function create(ctx: ProvisionContext, req: VmRequest): Promise<ProvisionedVm> {
   const address = ctx.addresses.take(req.name);
-  const lease = { name: req.name, vcenter: ctx.vcenter, runId: ctx.runId, owner: ctx.owner, configuration: req.configuration, expires: ctx.expires, createdAt: new Date().toISOString() };
   // The lease is on disk before vCenter hears of the VM: an interrupt cannot leave it untracked.
-  await ctx.leases.put({ ...lease, state: 'creating' });
+  try {
+    await ctx.leases.claim(leaseOf(ctx, req, 'creating'), ctx.isLive);
+  } catch (error) {
+    ctx.addresses.release(address, req.name);
+    throw error;
+  }
   ctx.signal?.throwIfAborted();
   ctx.log.info(`vsphere: cloning ${req.name} (${req.vcpus} vCPU, ${req.memoryGB} GB, ${address})`);
   const where = req.host ? { ...ctx.placement, host: req.host } : ctx.placement;
   const vm = await cloneVm(ctx.client, ctx.placement.template, req.name, where, note(ctx, req, address), ctx.wait);
-  await ctx.leases.update(ctx.vcenter, req.name, { state: 'created', moref: vm.value });
+  await ctx.leases.update(req.name, { state: 'created', moref: vm.value });
+  // The ownership note right after the clone, before any abort check (the clone spec's
+  // annotation is not kept by every vCenter; the simulator drops it).
+  const { signal: _notThisOne, ...unabortable } = ctx.wait;
+  await reconfigureVm(ctx.client, vm, { annotation: note(ctx, req, address) }, unabortable);
   ctx.signal?.throwIfAborted();
   if (req.host) await toPlannedHost(ctx, req, vm, asMoRef((await ctx.client.properties(vm, ['runtime.host']))['runtime.host']));
   await reconfigureVm(ctx.client, vm, { config: req.config, annotation: note(ctx, req, address) }, ctx.wait);
@@ -98,6 +112,9 @@ async function create(ctx: ProvisionContext, req: VmRequest): Promise<Provisione
 }
 
 async function reuse(ctx: ProvisionContext, req: VmRequest, existing: VmInfo): Promise<ProvisionedVm> {
+  // Claimed before it is touched: a VM a live run holds is refused with that run's id.
+  await ctx.leases.claim({ ...leaseOf(ctx, req, 'created'), moref: existing.ref.value }, ctx.isLive);
+  ctx.signal?.throwIfAborted();
   const differences = vmConfigDifferences(req.config, existing.config);
   const misplaced = req.host !== undefined && !req.host.equals(existing.host);
   if (misplaced) differences.push(`host ${existing.host?.value ?? 'none'} (wanted ${req.host?.value ?? ''})`);
@@ -132,7 +149,11 @@ export async function provisionVm(ctx: ProvisionContext, req: VmRequest, existin
   ctx.signal?.throwIfAborted();
   if (!existing) return create(ctx, req);
   if (existing.template) throw new VsphereFault({ fault: 'InvalidState', message: `${req.name} is a template, not a VM vharness can use; change vm.namePattern`, object: existing.ref });
-  if (!existing.ownership) {
+  // A clone whose note never got written (interrupted right at the clone) is still ours: its lease says so.
+  const lease = await ctx.leases.get(req.name);
+  const leased = lease !== undefined && (lease.moref === undefined || lease.moref === existing.ref.value);
+  if (!existing.ownership && leased) ctx.log.info(`vsphere: ${req.name} has no ownership note but its lease (run ${lease.runId}) says vharness created it; taking it back`);
+  if (!existing.ownership && !leased) {
     throw new VsphereFault({ fault: 'NotOwned', message: `VM ${req.name} exists and is not owned by vharness (no vharness-owned note in its annotation); rename it or change vm.namePattern`, object: existing.ref });
   }
   return reuse(ctx, req, existing);

@@ -37,5 +37,9 @@ describe('vharness vms usage', () => {
     const r = vms('--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: vharness vms list\|destroy/);
+    const list = vms('list', '--help');
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /--expired +VMs whose lease \(vm\.leaseHours\) has expired, of EVERY owner, not only yours/);
+    assert.match(list.stdout, /VHARNESS_STATE_DIR\/<vcenter>/);
   });
 });

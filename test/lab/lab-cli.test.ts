@@ -57,6 +57,12 @@ test('lab up writes a working inventory; lab down leaves no process, mount or fi
     const sleepers = await pidsWithCmdline('sleep 7654321');
     assert.equal(sleepers.length, 1, 'the detached session process runs');
 
+    // A second `up` on a lab that is up changes nothing and says so (exit 2, README).
+    const twice = await cli(['lab', 'up', '--guests', '2', '--dir', dir]);
+    assert.equal(twice.code, 2, twice.stderr);
+    assert.match(twice.stderr, /a lab is already up in .*\nhint: run 'vharness lab down/);
+    assert.doesNotMatch(twice.stderr, /\n\s+at /, 'no stack trace');
+
     const status = await cli(['lab', 'status', '--dir', dir]);
     assert.equal(status.code, 0);
     assert.match(status.stdout, /guest-1 +127\.0\.0\.11:\d+ +pid \d+ +up/);
@@ -72,7 +78,8 @@ test('lab up writes a working inventory; lab down leaves no process, mount or fi
     const mounts = await readFile('/proc/self/mountinfo', 'utf8');
     assert.ok(!mounts.includes('vharness-lab'), 'no lab mount visible here');
     const again = await cli(['lab', 'status', '--dir', dir]);
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2, 'status without a lab is exit 2 (README)');
+    assert.match(again.stderr, /no lab in /);
   } finally {
     await cli(['lab', 'down', '--dir', dir]);
     await rm(root, { recursive: true, force: true });

@@ -10,6 +10,16 @@ import { diffInventories } from '../../report/inventory-diff.js';
 import { renderFindings, renderInventoryDiff, renderLabFacts } from '../../report/inventory-diff-text.js';
 import { labDifferencesThatMatter, type LabRuleOptions, type LabSide } from '../../report/lab-differences.js';
 
+/** What --probe put on each SSH host (it is not read-only there). */
+function deployedLines(labs: LabSide[]): string {
+  const lines = labs.flatMap((lab) =>
+    lab.hosts
+      .filter((h) => h.provider === 'ssh' && h.status === 'ok')
+      .map((h) => `  ${lab.name}: ${h.name} (${h.address ?? '?'}): agent bundle${h.node === 'bundled' ? ' + Node runtime' : ''} in place, ${h.bytesMoved ?? 0} bytes uploaded now`),
+  );
+  return lines.length === 0 ? 'Deployed by --probe: nothing (no SSH host probed)\n' : `Deployed by --probe:\n${lines.join('\n')}\n`;
+}
+
 async function ruleOptions(configFile: string | undefined): Promise<LabRuleOptions> {
   if (configFile === undefined) return {};
   const config = await loadConfig(configFile);
@@ -26,7 +36,7 @@ export const command = defineCommand({
 and partitions, bare-metal hosts, SSH settings. Secrets show only as the env variable or file
 named. The files alone cannot show CPU models, VNNI/AMX, memory or ESXi versions: --probe does.`,
   flags: {
-    probe: { type: 'boolean', help: 'also reach every host of both labs (agent hello) and show their live facts\nside by side (CPU model, sockets, cores, VNNI/AMX, memory, node; ESXi version\nand hardware from vCenter), with the differences that matter for the workloads' },
+    probe: { type: 'boolean', help: 'also reach every host of both labs (agent hello) and show their live facts\nside by side (CPU model, sockets, cores, VNNI/AMX, memory, node; ESXi version\nand hardware from vCenter), with the differences that matter for the workloads.\nNOT read-only on SSH hosts: it deploys the agent bundle (agent.mjs, onnxruntime\nnative files and, without Node >= 20, a Node runtime: tens of MB) into each\nhost\'s `dir` unless already there, and runs it for one hello; the output lists\nthe bytes moved per host. vCenter is only read.' },
     config: { type: 'string', arg: 'FILE', file: true, help: 'with --probe: the config you mean to run; its largest VM is checked against each host' },
     json: { type: 'boolean', help: 'print {differences, labs, findings} as JSON' },
   },
@@ -35,7 +45,7 @@ named. The files alone cannot show CPU models, VNNI/AMX, memory or ESXi versions
     { command: 'vharness inventory diff lab-a.yaml lab-b.yaml --probe --config configs/table3.yaml', says: 'live facts side by side and what matters for the study' },
     { command: 'vharness inventory diff lab-a.yaml lab-b.yaml --json', says: 'the differences as JSON' },
   ],
-  exits: [ExitCode.ok, ExitCode.usage, ExitCode.config, [ExitCode.ssh, '--probe could not reach an SSH host'], [ExitCode.vsphere, '--probe could not read a vCenter']],
+  exits: [ExitCode.ok, ExitCode.usage, [ExitCode.config, 'a bad inventory, or a finding is an ERROR (the labs cannot be compared as the workloads need)'], [ExitCode.ssh, '--probe could not reach an SSH host'], [ExitCode.vsphere, '--probe could not read a vCenter']],
   async run({ values, positionals }) {
     const [fileA, fileB, ...extra] = positionals;
     if (fileA === undefined || fileB === undefined || extra.length > 0) throw new UsageError(`Expected two inventory files A.yaml B.yaml, got ${positionals.length}`);
@@ -55,14 +65,16 @@ named. The files alone cannot show CPU models, VNNI/AMX, memory or ESXi versions
     } else if (values.config !== undefined) {
       throw new UsageError('--config only matters with --probe');
     }
+    // An ERROR finding means the comparison the workloads need is not possible: not a success.
+    const exitCode = (findings ?? []).some((f) => f.level === 'error') ? ExitCode.config : ExitCode.ok;
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ a: { name: a.name, file: a.file }, b: { name: b.name, file: b.file }, differences, labs, findings }, null, 2)}\n`);
-      return ExitCode.ok;
+      return exitCode;
     }
     const out = [`A: ${a.name} (${a.file})`, `B: ${b.name} (${b.file})`, '', renderInventoryDiff(a.name, b.name, differences, process.stdout.columns || 100)];
-    if (labs && findings) out.push('Live facts:', renderLabFacts(labs), 'What matters for the workloads:', renderFindings(findings));
+    if (labs && findings) out.push('Live facts:', renderLabFacts(labs), deployedLines(labs), 'What matters for the workloads:', renderFindings(findings));
     else out.push('The files alone do not show what decides the results (CPU models, VNNI/AMX, cores, memory, ESXi versions):\nadd --probe to compare the live hosts of both labs.\n');
     process.stdout.write(out.join('\n'));
-    return ExitCode.ok;
+    return exitCode;
   },
 });

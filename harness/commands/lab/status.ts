@@ -16,7 +16,7 @@ export const command = defineCommand({
     { command: 'vharness lab status', says: 'the lab in .cache/lab' },
     { command: 'vharness lab status --dir /tmp/lab2 --json', says: 'another lab, as JSON' },
   ],
-  exits: [[ExitCode.ok, 'every guest is up'], [ExitCode.failure, 'no lab, or a guest is down'], ExitCode.usage],
+  exits: [[ExitCode.ok, 'every guest is up'], [ExitCode.usage, 'a bad flag, or no lab in DIR'], [ExitCode.ssh, "some guest's sshd is down"]],
   async run({ values, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const dir = values.dir ?? defaultLabDir();
@@ -24,7 +24,7 @@ export const command = defineCommand({
     if (!status) {
       if (values.json) process.stdout.write('null\n');
       else createLogger().info(`no lab in ${dir}`);
-      return ExitCode.failure;
+      return ExitCode.usage;
     }
     if (values.json) {
       process.stdout.write(`${JSON.stringify({ ...status.state, guests: status.guests.map((g) => ({ ...g.guest, up: g.up })) }, null, 2)}\n`);
@@ -34,6 +34,6 @@ export const command = defineCommand({
         process.stdout.write(`  ${guest.name}  ${guest.address}:${guest.port}  pid ${guest.pid}  ${up ? 'up' : 'DOWN'}${guest.node ? '' : '  (no node)'}\n`);
       }
     }
-    return status.guests.every((g) => g.up) ? ExitCode.ok : ExitCode.failure;
+    return status.guests.every((g) => g.up) ? ExitCode.ok : ExitCode.ssh;
   },
 });

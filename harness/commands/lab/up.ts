@@ -52,7 +52,7 @@ Needs openssh-server (and golang-go, golang-github-vmware-govmomi-dev for --vcen
     { command: 'vharness lab up --guests 8 --vcenter --port 2222', says: 'eight guests and the vCenter simulator (inventories/sim.yaml reaches them)' },
     { command: 'vharness run configs/ci.yaml -i "$(vharness lab up --guests 2)"', says: 'a run through SSH on a fresh lab' },
   ],
-  exits: [ExitCode.ok, ExitCode.usage, [ExitCode.failure, 'a guest or the simulator did not start (the message says why)']],
+  exits: [ExitCode.ok, [ExitCode.usage, 'a bad flag, a lab already up in DIR, or a port in use'], [ExitCode.failure, 'a guest or the simulator did not start (the message says why)']],
   async run({ values, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const vcenter = values.vcenter === true;

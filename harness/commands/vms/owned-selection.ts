@@ -4,11 +4,11 @@ import type { Flags } from '../../command.js';
 import { loadInventory } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { defaultOwner, leaseFilePath } from '../../providers/vsphere.js';
+import { defaultOwner, vcenterKey } from '../../providers/vsphere.js';
 import type { VimClient } from '../../vsphere/client.js';
 import { connectVsphere } from '../../vsphere/connect.js';
 import { listHosts } from '../../vsphere/host-facts.js';
-import { LeaseFile } from '../../vsphere/lease-file.js';
+import { LeaseStore, leaseStoreDir, STATE_DIR_ENV } from '../../vsphere/lease-store.js';
 import { filterOwned, ownedVms, type OwnedFilter, type OwnedVm } from '../../vsphere/owned-vms.js';
 import { resolvePlacement } from '../../vsphere/placement.js';
 import { listVms } from '../../vsphere/vm-inventory.js';
@@ -16,10 +16,10 @@ import { inventoryOption } from '../shared-flags.js';
 
 export const ownedFlags = {
   inventory: { ...inventoryOption, help: 'an inventory with vm.provider: vsphere' },
-  run: { type: 'string', arg: 'ID', help: 'only VMs last used by run ID' },
-  expired: { type: 'boolean', help: 'only VMs whose lease (vm.leaseHours) has expired' },
+  run: { type: 'string', arg: 'ID', help: 'only VMs last used by run ID (any owner)' },
+  expired: { type: 'boolean', help: 'VMs whose lease (vm.leaseHours) has expired, of EVERY owner, not only yours' },
   'all-owned': { type: 'boolean', help: 'every VM owned by vharness, whoever created it' },
-  'lease-file': { type: 'string', arg: 'FILE', file: true, help: 'the local lease file (default: <resultsDir>/vsphere-leases.json)' },
+  'lease-dir': { type: 'string', arg: 'DIR', file: true, help: `the lease store (default: $${STATE_DIR_ENV}/<vcenter> when set, else\n$XDG_STATE_HOME/vharness/<vcenter>, default ~/.local/state/vharness/<vcenter>)` },
   json: { type: 'boolean', help: 'machine-readable output on stdout' },
 } as const satisfies Flags;
 
@@ -28,7 +28,7 @@ interface OwnedValues {
   run?: string;
   expired?: boolean;
   'all-owned'?: boolean;
-  'lease-file'?: string;
+  'lease-dir'?: string;
 }
 
 /** The filter of the flags: at most one of --run, --expired, --all-owned; none means "mine". */
@@ -44,7 +44,7 @@ export function ownedFilter(values: OwnedValues): OwnedFilter | undefined {
 export interface OwnedView {
   client: VimClient;
   vcenter: string;
-  leases: LeaseFile;
+  leases: LeaseStore;
   selected: OwnedVm[];
   hostNames: Map<string, string>;
 }
@@ -54,8 +54,9 @@ export async function openOwnedView(values: OwnedValues, filter: OwnedFilter | u
   const inventory = await loadInventory(values.inventory);
   if (inventory.vm.provider !== 'vsphere') throw new UsageError(`inventory ${inventory.file} does not use vSphere (vm.provider: ${inventory.vm.provider})`);
   const settings = inventory.vm.vsphere;
-  const leases = new LeaseFile(values['lease-file'] ?? leaseFilePath(inventory));
-  const client = await connectVsphere(settings, log);
+  const vcenterName = vcenterKey(settings.url);
+  const leases = new LeaseStore(values['lease-dir'] ?? leaseStoreDir(vcenterName), vcenterName);
+  const client = await connectVsphere(settings, log, { requestTimeoutMs: settings.requestTimeoutMs });
   try {
     const vcenter = client.url.host;
     const placement = await resolvePlacement(client, settings).catch(() => undefined);

@@ -25,6 +25,7 @@ function vsphereLab(name: string, over: { template?: string; password?: string; 
         teardown: 'on-success',
         leaseHours: 72,
         ipTimeoutMs: 300000,
+        requestTimeoutMs: 60000,
       },
     },
     baremetal: { provider: 'ssh', hosts: (over.hosts ?? [{ name: 'bm1', address: '127.0.0.21' }]).map((h) => ({ ...h, port: 22, user: 'root', node: 'auto' as const, dir: '~/.vharness', key: { file: '/keys/bm' } })) },

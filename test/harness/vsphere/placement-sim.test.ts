@@ -16,6 +16,7 @@ import type { VimClient } from '../../../harness/vsphere/client.js';
 import { listHosts } from '../../../harness/vsphere/host-facts.js';
 import { listVms } from '../../../harness/vsphere/vm-inventory.js';
 import { NO_SSH, recordingLogger, startTestVcenter, type TestVcenter, testVsphereSettings } from './vcsim-fixture.js';
+import { LeaseStore } from '../../../harness/vsphere/lease-store.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const PASSWORD_ENV = 'VHARNESS_TEST_PLACEMENT_PASSWORD';
@@ -51,7 +52,7 @@ describe('placement and capacity on the study\'s server (2 simulated hosts x 96 
   });
 
   const provider = (name: string, overrides: Partial<VsphereSettings> = {}): VsphereProvider =>
-    new VsphereProvider({ settings: settings(vc, overrides), ssh: SSH, leaseFile: join(dir, `${name}.json`), deploy: false, log: recordingLogger(), owner: 'tester@test' });
+    new VsphereProvider({ settings: settings(vc, overrides), ssh: SSH, leases: new LeaseStore(join(dir, name), new URL(vc.state.url).host), deploy: false, log: recordingLogger(), owner: 'tester@test' });
 
   it('the simulator reports the sizes asked for', async () => {
     const hosts = (await listHosts(observer)).filter((h) => h.name.startsWith('DC0_C0_'));
@@ -171,7 +172,7 @@ describe('capacity on govmomi\'s default hosts (3 x 2 CPUs, ~4 GiB)', () => {
   });
 
   it('Table 3 does not fit: each VM has more vCPUs than a host, memory cannot fit, one verdict per configuration', async () => {
-    const p = new VsphereProvider({ settings: settings(vc), ssh: SSH, leaseFile: join(dir, 'l.json'), deploy: false, log: recordingLogger(), owner: 'tester@test' });
+    const p = new VsphereProvider({ settings: settings(vc), ssh: SSH, leases: new LeaseStore(join(dir, 'l'), new URL(vc.state.url).host), deploy: false, log: recordingLogger(), owner: 'tester@test' });
     const ctx = { runId: 'plan', log: recordingLogger() };
     const findings = await p.preflight(await table3Requests(), ctx);
     for (const c of ['1', '2', '3', '10']) {

@@ -93,6 +93,7 @@ export function testVsphereSettings(vc: TestVcenter, passwordEnv: string, overri
     teardown: 'always',
     leaseHours: 72,
     ipTimeoutMs: 20_000,
+    requestTimeoutMs: 60_000,
     ...overrides,
   };
 }
