@@ -136,6 +136,7 @@ async function runLocked(
       }
       const provider = providers[cell.target];
       progress.startCell(index, cell.key);
+      let lastStepsPhase: string | undefined;
       const ctx: CellContext = {
         config,
         models: Object.fromEntries(models),
@@ -148,6 +149,9 @@ async function runLocked(
           log.debug(`phase: ${cell.key}: ${phase}`);
         },
         onSteps: (phase, done, total) => {
+          // One debug line per phase change (warmup, run), not per progress event.
+          if (phase !== lastStepsPhase) log.debug(`phase: ${cell.key}: ${phase}`);
+          lastStepsPhase = phase;
           progress.setSteps(phase, done, total);
           log.progress(progress.render());
         },
