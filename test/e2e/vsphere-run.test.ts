@@ -238,10 +238,10 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     await writeFile(big, 'name: big\nmodel: { arch: tiny }\nprecisions: [fp32]\nmeasure: { warmup: 1, steps: 2 }\nconfigurations:\n  - { id: 9, vms: 1, vcpus: 48, memoryGB: 360 }\nworkloads:\n  - { kind: throughput, configuration: 9, batch: 1 }\nbaremetal: false\n');
     const plan = await runCli(['plan', big, '-i', inventory], { cwd: tmp });
     assert.equal(plan.code, 7, plan.stdout);
-    assert.match(plan.stdout, /error: vm: configuration 9 \(1 x 48 vCPU, 360 GB\): 48 vCPUs exceed/);
+    assert.match(plan.stdout, /error: vm: configuration 9 on \S+: VM vh-9-1 has 48 vCPUs, more than the \d+ logical CPUs/);
     const run = await runCli(['run', big, '-i', inventory, '--no-report', '--results-dir', join(tmp, 'big')], { cwd: tmp });
     assert.equal(run.code, 7, run.stderr);
-    assert.match(run.stderr, /vm: configuration 9 .*exceed[\s\S]*--force runs anyway/);
+    assert.match(run.stderr, /vm: configuration 9 on \S+: VM vh-9-1 has 48 vCPUs[\s\S]*--force runs anyway/);
     await noRunDir(join(tmp, 'big'));
     assert.ok(!(await ownedNames()).includes('vh-9-1'), 'no clone of the oversized VM');
   });
