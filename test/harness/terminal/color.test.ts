@@ -41,7 +41,8 @@ function onTerminal(args: string[], env: NodeJS.ProcessEnv): string {
 
 test('on a terminal: coloured headers, none with NO_COLOR', () => {
   const config = join(repoRoot, 'configs/ci.yaml');
-  const { FORCE_COLOR: _f, NO_COLOR: _n, ...base } = process.env;
+  // A user at a terminal: no CI variable (the colour library turns colour off under CI=true).
+  const { FORCE_COLOR: _f, NO_COLOR: _n, CI: _ci, ...base } = process.env;
   const coloured = onTerminal(['plan', config], { ...base, TERM: 'xterm' });
   assert.ok(coloured.includes(bold));
   assert.ok(!coloured.includes(red));
