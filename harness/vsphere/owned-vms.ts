@@ -24,7 +24,7 @@ export interface OwnedVm {
 
 export type OwnedFilter = { runId: string } | { expired: true } | { allOwned: true; owner?: undefined } | { owner: string };
 
-/** Owned VMs on this vCenter: annotated ones and lease-file ones, merged by name. */
+/** Owned VMs on this vCenter: annotated ones and lease-store ones, merged by name. */
 export function ownedVms(vms: VmInfo[], leases: Lease[], vcenter: string): OwnedVm[] {
   const out = new Map<string, OwnedVm>();
   for (const vm of vms) {
