@@ -1,8 +1,9 @@
 // Content-addressed upload: a bundle goes to <dir>/bundles/<hash>/ on the host, with a
 // completion marker written last; a bundle whose marker is there is not sent again, so a
 // second deploy moves 0 bytes. An interrupted upload (no marker) is redone from the start.
-// On the wire it is one gzip-compressed tar stream unpacked by `tar -xzf -` (~2.6x fewer
-// bytes, one channel); a host without tar or gzip gets the files one by one over SFTP.
+// On the wire it is one gzip-compressed tar stream unpacked by `tar -xzf -`, the marker written
+// by the same command (~2.6x fewer bytes, one channel); a host without tar or gzip gets the
+// files one by one over SFTP.
 import pLimit from 'p-limit';
 import { posix } from 'node:path';
 import { SshError } from '../errors.js';
@@ -43,7 +44,9 @@ async function uploadFiles(connection: SshConnection, dir: string, bundle: Bundl
   await Promise.all(
     bundle.files.map((file) =>
       limit(async () => {
-        bytes += await connection.upload(file.source, posix.join(dir, file.target), file.mode);
+        // Not `bytes += await ...`: that reads `bytes` before the await and loses concurrent sums.
+        const sent = await connection.upload(file.source, posix.join(dir, file.target), file.mode);
+        bytes += sent;
       }),
     ),
   );
@@ -60,19 +63,25 @@ export async function uploadBundle(connection: SshConnection, remoteRoot: string
   }
   const started = Date.now();
   const archive = await bundleArchive(bundle);
-  const marker = shellQuote(posix.join(dir, COMPLETE_MARKER));
-  // Exit 127 from the guard: no tar or gzip there.
-  const unpack = await connection.pipeFile(archive.path, `command -v tar >/dev/null && command -v gzip >/dev/null || exit 127; rm -f ${marker} && mkdir -p ${shellQuote(dir)} && tar -xzf - -C ${shellQuote(dir)}`);
+  const markerPath = posix.join(dir, COMPLETE_MARKER);
+  const marker = shellQuote(markerPath);
+  const markerText = (bytes: number): string => `${JSON.stringify({ hash: bundle.hash, files: bundle.files.length, bytes, at: new Date().toISOString() })}\n`;
+  // Exit 127 from the guard: no runnable tar or gzip there (bash's `command -v` also names a
+  // file that is not executable, hence -x). The marker is written by the same command.
+  const unpack = await connection.pipeFile(
+    archive.path,
+    `test -x "$(command -v tar)" && test -x "$(command -v gzip)" || exit 127; rm -f ${marker} && mkdir -p ${shellQuote(dir)} && tar -xzf - -C ${shellQuote(dir)} && printf %s ${shellQuote(markerText(archive.bytes))} > ${marker}`,
+  );
   let bytes = archive.bytes;
   let how = 'tar.gz';
   if (unpack.code === 127) {
     bytes = await uploadFiles(connection, dir, bundle);
     how = 'sftp';
+    await connection.writeFile(markerPath, markerText(bytes));
   } else if (unpack.code !== 0) {
     const how = unpack.code ?? unpack.signal ?? `no exit status${connection.isClosed ? `: ${connection.closeReasonText}` : ', the channel closed early'}`;
     throw new SshError(connection.host, `unpacking the ${bundle.kind} bundle failed (${how}): ${unpack.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
-  await connection.writeFile(posix.join(dir, COMPLETE_MARKER), `${JSON.stringify({ hash: bundle.hash, files: bundle.files.length, bytes, at: new Date().toISOString() })}\n`);
   const seconds = (Date.now() - started) / 1000;
   log.info(`${connection.host}: ${bundle.kind} bundle ${short} uploaded: ${bundle.files.length} file${bundle.files.length === 1 ? '' : 's'}, ${formatBytes(bundle.bytes)} as ${formatBytes(bytes)} (${how}) in ${seconds.toFixed(1)} s`);
   return { dir, bytesMoved: bytes, filesMoved: bundle.files.length, reused: false };

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { SshError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { feedPaced } from './paced-feed.js';
 
 export interface ExecResult {
   code: number | null;
@@ -183,15 +184,40 @@ export class SshConnection {
     return info.size;
   }
 
+  /** Streams a local file into the channel (paced: see paced-feed.ts); a read error fails the command. */
+  private sendFile(localPath: string, channel: ClientChannel, fail: (error: Error) => void): void {
+    // 1 MiB reads: each read is a system call and a buffer, and syscalls are not cheap on every VM.
+    feedPaced(channel, createReadStream(localPath, { highWaterMark: 1 << 20 })).catch((e: unknown) => {
+      fail(new SshError(this.host, `cannot read ${localPath}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
+    });
+  }
+
   /**
    * Runs `command` with a local file as its stdin (e.g. `tar -xzf -`) and collects its output;
    * raced against the connection's close like transfers.
    */
   pipeFile(localPath: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const feed = (channel: ClientChannel, fail: (error: Error) => void): void => this.sendFile(localPath, channel, fail);
+    return this.execFed(command, `'${command.slice(0, 60)}' < ${localPath}`, feed, options.timeoutMs ?? 600_000);
+  }
+
+  /**
+   * Like pipeFile, but the file is sent only when the command's first line of output is
+   * `send` (it then reads the file from stdin); any other first line gets an empty stdin.
+   * One command both checks and transfers: `test -f X && echo present || { echo send; cat > X; }`.
+   */
+  offerFile(localPath: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const feed = (channel: ClientChannel, fail: (error: Error) => void): void => {
-      const input = createReadStream(localPath);
-      input.on('error', (e) => fail(new SshError(this.host, `cannot read ${localPath}: ${e.message}`, { cause: e })));
-      input.pipe(channel);
+      let head = '';
+      const onData = (chunk: Buffer): void => {
+        head += chunk.toString('utf8');
+        const end = head.indexOf('\n');
+        if (end === -1) return;
+        channel.off('data', onData);
+        if (head.slice(0, end) === 'send') this.sendFile(localPath, channel, fail);
+        else channel.end();
+      };
+      channel.on('data', onData);
     };
     return this.execFed(command, `'${command.slice(0, 60)}' < ${localPath}`, feed, options.timeoutMs ?? 600_000);
   }

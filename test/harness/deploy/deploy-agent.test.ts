@@ -1,13 +1,16 @@
 // Deploying the agent to real sshd guests: content-addressed bundles (a second deploy moves
 // 0 bytes and says so), a guest without node gets the bundled runtime and the agent answers
-// over it, models staged once per sha256.
+// over it, a guest without tar/gzip gets the files over SFTP, models staged once per sha256.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { agentCommand, deployAgent } from '../../../harness/deploy/deploy-agent.js';
 import { stageModel } from '../../../harness/deploy/stage-model.js';
+import { agentBundle } from '../../../harness/deploy/agent-bundle.js';
 import { SshError } from '../../../harness/errors.js';
 import { AgentSession } from '../../../harness/transport/session.js';
 import { sshAgentChannel } from '../../../harness/transport/ssh-agent-channel.js';
@@ -19,7 +22,7 @@ import { recordingLogger, startTestLab, type TestLab } from '../../lab/ssh-lab-f
 let lab: TestLab;
 const connections: SshConnection[] = [];
 before(async () => {
-  lab = await startTestLab(2, [2]);
+  lab = await startTestLab(3, [2]);
 });
 after(async () => {
   await Promise.all(connections.map((c) => c.close()));
@@ -97,4 +100,30 @@ test('models are staged once per sha256', async () => {
   const second = await stageModel(connection, guest.remoteDir, model, sha256, recordingLogger());
   assert.equal(second.bytesMoved, 0);
   assert.equal((await connection.run(`ls ${guest.remoteDir}/models`)).trim(), `${sha256}.onnx`, 'no partial files left');
+});
+
+test('a guest without tar and gzip gets the bundle file by file over SFTP, and the agent runs', async () => {
+  const guest = lab.guest(2);
+  assert.ok(guest.innerPid !== null);
+  // Inside the guest's own mount namespace only: tar and gzip become empty, non-executable files.
+  const empty = join(guest.dir, 'not-a-tool');
+  execFileSync('sh', ['-c', `: > '${empty}' && chmod 644 '${empty}'`]);
+  for (const tool of ['tar', 'gzip']) {
+    const path = realpathSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim());
+    execFileSync('nsenter', ['-t', String(guest.innerPid), '-m', '--', 'mount', '--bind', empty, path]);
+  }
+  const connection = await connect(2);
+  assert.notEqual((await connection.exec('tar --version')).code, 0, 'the guest has no runnable tar');
+  const log = recordingLogger();
+  const deployed = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, log);
+  const bundle = await agentBundle();
+  assert.ok(log.lines.some((l) => l.includes(`(sftp)`) && l.includes(`${bundle.files.length} files`)), log.lines.join('\n'));
+  assert.equal(deployed.bytesMoved, bundle.bytes, 'every file went uncompressed');
+  assert.equal(deployed.filesMoved, bundle.files.length);
+  const marker = JSON.parse(await connection.run(`cat ${deployed.agentDir}/.complete`)) as { hash: string; files: number };
+  assert.deepEqual([marker.hash, marker.files], [bundle.hash, bundle.files.length]);
+  const session = await hello(connection, agentCommand(deployed));
+  await session.close();
+  const warm = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, recordingLogger());
+  assert.equal(warm.bytesMoved, 0, 'the marker written after SFTP makes the next deploy move nothing');
 });
