@@ -35,6 +35,8 @@ export interface DeployedAgent {
   nodeVersion: string;
   bytesMoved: number;
   filesMoved: number;
+  /** Model files (`<sha256>.onnx`) already staged under `root/models` when it was deployed. */
+  models: string[];
 }
 
 function chooseNode(host: string, mode: SshHost['node'], version: string | null): 'system' | 'bundled' {
@@ -76,7 +78,7 @@ export async function deployAgent(connection: SshConnection, options: DeployOpti
     log.info(`${connection.host}: ${facts.nodeVersion === null ? 'no node on PATH' : `node ${facts.nodeVersion}`}; using the bundled node ${process.version}`);
   }
   log.info(`${connection.host}: agent deployed (${formatBytes(bytesMoved)} moved)`);
-  return { host: connection.host, root, agentDir: agent.dir, node, nodeKind, nodeVersion, bytesMoved, filesMoved };
+  return { host: connection.host, root, agentDir: agent.dir, node, nodeKind, nodeVersion, bytesMoved, filesMoved, models: facts.models };
 }
 
 /** The remote shell command that starts the agent, pinned with taskset when CPUs are given. */

@@ -1,7 +1,8 @@
 // What a deploy needs to know about a host before sending anything, asked in ONE command
 // (each exec costs a login shell on the host, ~0.1 s or more): the home directory, the OS
-// and CPU architecture (the bundle's native files must match), the node on its PATH, and
-// whether given bundles are already complete there.
+// and CPU architecture (the bundle's native files must match), the node on its PATH,
+// whether given bundles are already complete there, and the models already staged (so
+// staging a model that is there needs no command at all).
 import { posix } from 'node:path';
 import { SshError } from '../errors.js';
 import { shellQuote, type SshConnection } from '../transport/ssh-connection.js';
@@ -15,6 +16,8 @@ export interface RemoteFacts {
   nodeVersion: string | null;
   /** For each path asked about (relative to root): whether it exists. */
   present: boolean[];
+  /** File names in `<root>/models/` (complete models: they get their name last). */
+  models: string[];
 }
 
 const ARCHES: Record<string, Platform['arch']> = { x86_64: 'x64', amd64: 'x64', aarch64: 'arm64', arm64: 'arm64' };
@@ -30,14 +33,21 @@ function rootWord(dir: string): string {
 export async function remoteFacts(connection: SshConnection, dir: string, paths: string[] = []): Promise<RemoteFacts> {
   const root = rootWord(dir);
   const checks = paths.map((p) => `if test -e ${root}/${shellQuote(p)}; then echo present; else echo absent; fi`);
-  const command = [`printf '%s\\n' ${root}`, 'uname -s', 'uname -m', '{ node --version 2>/dev/null || echo none; }', ...checks].join('; ');
+  const command = [`printf '%s\\n' ${root}`, 'uname -sm', '{ node --version 2>/dev/null || echo none; }', ...checks, `ls -1 ${root}/models 2>/dev/null || true`].join('; ');
   const lines = (await connection.run(command, { timeoutMs: 30_000 })).trim().split('\n').map((l) => l.trim());
-  const [rootPath = '', os = '', machine = '', node = 'none', ...rest] = lines;
+  const [rootPath = '', system = '', node = 'none', ...rest] = lines;
+  const [os = '', machine = ''] = system.split(/\s+/);
   if (os !== 'Linux') throw new SshError(connection.host, `the agent runs on Linux hosts only; this one is '${os}'`);
   const arch = ARCHES[machine];
   if (!arch) throw new SshError(connection.host, `unsupported CPU architecture '${machine}' (supported: ${Object.keys(ARCHES).join(', ')})`);
   if (!posix.isAbsolute(rootPath)) throw new SshError(connection.host, `the remote directory '${dir}' does not resolve to an absolute path (got '${rootPath}')`);
-  return { root: rootPath, platform: { os: 'linux', arch }, nodeVersion: /^v\d+\./.test(node) ? node : null, present: paths.map((_, i) => rest[i] === 'present') };
+  return {
+    root: rootPath,
+    platform: { os: 'linux', arch },
+    nodeVersion: /^v\d+\./.test(node) ? node : null,
+    present: paths.map((_, i) => rest[i] === 'present'),
+    models: rest.slice(paths.length).filter((name) => name !== ''),
+  };
 }
 
 /** Major version of a `vNN.x.y` string. */

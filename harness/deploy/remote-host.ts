@@ -1,6 +1,7 @@
 // One SSH host as vharness uses it: a pooled connection, the agent deployed once, models
 // staged once per sha256, agents launched over exec channels, and its sysinfo from one
 // agent's hello. Used by the ssh provider and by the vSphere provider for a VM's guest.
+import { posix } from 'node:path';
 import type { SysInfo } from '../../agent/protocol.js';
 import type { SshHost } from '../config/types.js';
 import type { Logger } from '../log.js';
@@ -12,7 +13,7 @@ import type { SshConnection } from '../transport/ssh-connection.js';
 import type { SshPool } from '../transport/ssh-pool.js';
 import type { AgentBundleOptions } from './agent-bundle.js';
 import { agentCommand, deployAgent, type DeployedAgent } from './deploy-agent.js';
-import { stageModel } from './stage-model.js';
+import { modelFile, stageModel } from './stage-model.js';
 
 /** Endpoint plus where and how the agent lives there. */
 export interface RemoteHostSpec extends SshEndpoint {
@@ -84,13 +85,18 @@ export class RemoteHost {
     let staged = this.models.get(sha256);
     if (!staged) {
       // Bounded by the pool like deploys: many hosts stage at once, at most ssh.concurrency at a time.
-      const work = this.deploy().then((deployed) =>
-        this.pool.run(async () => {
+      const work = this.deploy().then((deployed) => {
+        // Seen by the deploy's one facts command: no command needed to find it there.
+        if (deployed.models.includes(modelFile(sha256))) {
+          this.log.debug(`${this.name}: model ${sha256.slice(0, 12)} already there (seen at deploy), 0 bytes uploaded`);
+          return posix.join(deployed.root, 'models', modelFile(sha256));
+        }
+        return this.pool.run(async () => {
           const result = await stageModel(await this.connection(), deployed.root, localPath, sha256, this.log);
           this.bytesMoved += result.bytesMoved;
           return result.path;
-        }),
-      );
+        });
+      });
       staged = work;
       this.models.set(sha256, work);
       work.catch(() => {

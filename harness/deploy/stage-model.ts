@@ -13,11 +13,16 @@ export interface StagedModel {
   bytesMoved: number;
 }
 
+/** The file name of a staged model. */
+export function modelFile(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`Expected sha256 to be 64 lowercase hex digits, got \`${sha256}\``);
+  return `${sha256}.onnx`;
+}
+
 /** Sends the model unless `<dir>/models/<sha256>.onnx` already exists; returns its remote path. */
 export async function stageModel(connection: SshConnection, remoteRoot: string, localPath: string, sha256: string, log: Logger): Promise<StagedModel> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`Expected sha256 to be 64 lowercase hex digits, got \`${sha256}\``);
   const dir = posix.join(remoteRoot, 'models');
-  const path = posix.join(dir, `${sha256}.onnx`);
+  const path = posix.join(dir, modelFile(sha256));
   const partial = `${path}.partial-${process.pid}-${Date.now()}`;
   const started = Date.now();
   // One command: answer `present`, or ask for the file (`send`), store it and rename it into place.

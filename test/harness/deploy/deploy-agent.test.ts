@@ -3,7 +3,7 @@
 // over it, a guest without tar/gzip gets the files over SFTP, models staged once per sha256.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { after, before, test } from 'node:test';
 import { agentCommand, deployAgent } from '../../../harness/deploy/deploy-agent.js';
 import { stageModel } from '../../../harness/deploy/stage-model.js';
 import { agentBundle } from '../../../harness/deploy/agent-bundle.js';
+import { RemoteHost } from '../../../harness/deploy/remote-host.js';
+import { SshPool } from '../../../harness/transport/ssh-pool.js';
 import { SshError } from '../../../harness/errors.js';
 import { AgentSession } from '../../../harness/transport/session.js';
 import { sshAgentChannel } from '../../../harness/transport/ssh-agent-channel.js';
@@ -126,4 +128,27 @@ test('a guest without tar and gzip gets the bundle file by file over SFTP, and t
   await session.close();
   const warm = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, recordingLogger());
   assert.equal(warm.bytesMoved, 0, 'the marker written after SFTP makes the next deploy move nothing');
+});
+
+test('a host whose deploy saw the model staged stages it with no command; a new model is uploaded', async () => {
+  const guest = lab.guest(0);
+  const model = join(lab.dir, 'tiny-host.onnx');
+  writeTinyModel(model);
+  const sha256 = createHash('sha256').update(await readFile(model)).digest('hex');
+  await stageModel(await connect(0), guest.remoteDir, model, sha256, recordingLogger());
+  const log = recordingLogger();
+  const pool = new SshPool({ ...lab.connectOptions(), concurrency: 2 }, log);
+  try {
+    const host = new RemoteHost({ ...lab.endpoint(guest), dir: guest.remoteDir, node: 'auto' }, pool, log);
+    assert.equal(await host.stageModel(model, sha256), `${guest.remoteDir}/models/${sha256}.onnx`);
+    assert.ok(log.lines.includes(`debug: guest-1: model ${sha256.slice(0, 12)} already there (seen at deploy), 0 bytes uploaded`), log.lines.join('\n'));
+    const other = join(lab.dir, 'other.onnx');
+    await writeFile(other, 'not a model, just bytes to stage');
+    const otherSha = createHash('sha256').update(await readFile(other)).digest('hex');
+    const path = await host.stageModel(other, otherSha);
+    assert.equal((await (await host.connection()).run(`cat ${path}`)), 'not a model, just bytes to stage');
+    assert.equal(host.bytesMoved, 32);
+  } finally {
+    await pool.closeAll();
+  }
 });
