@@ -334,8 +334,7 @@ export class VsphereProvider implements Provider {
       wanted.map(async (req) => {
         const p = await limit(() => provisionOne(req));
         const ipOptions = ctx.signal ? { timeoutMs: this.settings.ipTimeoutMs, signal: ctx.signal } : { timeoutMs: this.settings.ipTimeoutMs };
-        const address = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
-        const info = await readVm(client, p.ref);
+        const { address, info } = await waitForGuestIp(client, p.ref, p.name, this.cidr, ipOptions);
         const differences = vmConfigDifferences(req.config, info.config);
         if (req.host && !req.host.equals(info.host)) differences.push(`host ${info.host?.value ?? 'none'} (wanted ${req.host.value})`);
         if (differences.length > 0) throw new VsphereError(`VM ${p.name} reads back ${differences.join(', ')} after reconfiguring`);

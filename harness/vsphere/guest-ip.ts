@@ -5,7 +5,7 @@ import type { VimClient } from './client.js';
 import { VsphereFault } from './fault.js';
 import { cidrContains, type Cidr } from './ip-pool.js';
 import type { MoRef } from './moref.js';
-import { readVm } from './vm-inventory.js';
+import { readVm, type VmInfo } from './vm-inventory.js';
 
 export interface GuestIpOptions {
   /** Deadline (ms). */
@@ -15,8 +15,8 @@ export interface GuestIpOptions {
   signal?: AbortSignal;
 }
 
-/** The first reported address of `vm` inside `cidr`. */
-export async function waitForGuestIp(client: VimClient, vm: MoRef, name: string, cidr: Cidr, options: GuestIpOptions): Promise<string> {
+/** The first reported address of `vm` inside `cidr`, with the VM as read then (no second read needed). */
+export async function waitForGuestIp(client: VimClient, vm: MoRef, name: string, cidr: Cidr, options: GuestIpOptions): Promise<{ address: string; info: VmInfo }> {
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
     throw new VsphereFault({ fault: 'InvalidArgument', message: `Expected ipTimeoutMs to be a positive number, got ${options.timeoutMs}` });
   }
@@ -28,7 +28,7 @@ export async function waitForGuestIp(client: VimClient, vm: MoRef, name: string,
     const info = await readVm(client, vm);
     seen = info.addresses;
     const address = info.addresses.find((a) => cidrContains(cidr, a));
-    if (address) return address;
+    if (address) return { address, info };
     const left = deadline - Date.now();
     if (left <= 0) {
       const others = seen.length > 0 ? ` (it reports ${seen.join(', ')})` : '';
