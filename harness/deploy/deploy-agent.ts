@@ -61,7 +61,7 @@ export async function deployAgent(connection: SshConnection, options: DeployOpti
   const sameBundle = facts.platform.arch === local.arch;
   const bundle = sameBundle ? guess : await agentBundle({ ...options.bundle, platform: facts.platform });
   const nodeKind = chooseNode(connection.host, options.node, facts.nodeVersion);
-  const agent = await uploadBundle(connection, root, bundle, log, sameBundle ? facts.present[0] : undefined);
+  const agent = await uploadBundle(connection, root, bundle, log, { ...(sameBundle ? { known: facts.present[0] } : {}), zstd: facts.zstd });
   let node = 'node';
   let nodeVersion = facts.nodeVersion ?? '';
   let bytesMoved = agent.bytesMoved;
@@ -70,7 +70,7 @@ export async function deployAgent(connection: SshConnection, options: DeployOpti
     if (facts.platform.arch !== (process.arch === 'arm64' ? 'arm64' : 'x64') || process.platform !== 'linux') {
       throw new SshError(connection.host, `needs a bundled node for linux-${facts.platform.arch}, but this controller runs ${process.platform}-${process.arch}`, { hint: 'install node >= 20 on the host' });
     }
-    const runtime = await uploadBundle(connection, root, await nodeBundle(), log);
+    const runtime = await uploadBundle(connection, root, await nodeBundle(), log, { zstd: facts.zstd });
     node = posix.join(runtime.dir, NODE_FILE);
     nodeVersion = process.version;
     bytesMoved += runtime.bytesMoved;

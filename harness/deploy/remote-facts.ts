@@ -1,6 +1,6 @@
 // What a deploy needs to know about a host before sending anything, asked in ONE command
 // (each exec costs a login shell on the host, ~0.1 s or more): the home directory, the OS
-// and CPU architecture (the bundle's native files must match), the node on its PATH,
+// and CPU architecture (the bundle's native files must match), the node and zstd on its PATH,
 // whether given bundles are already complete there, and the models already staged (so
 // staging a model that is there needs no command at all).
 import { posix } from 'node:path';
@@ -14,6 +14,8 @@ export interface RemoteFacts {
   platform: Platform;
   /** `v20.11.1`, or null when there is no runnable node on PATH. */
   nodeVersion: string | null;
+  /** Whether a runnable `zstd` is on PATH (bundles then travel as tar.zst). */
+  zstd: boolean;
   /** For each path asked about (relative to root): whether it exists. */
   present: boolean[];
   /** File names in `<root>/models/` (complete models: they get their name last). */
@@ -33,9 +35,9 @@ function rootWord(dir: string): string {
 export async function remoteFacts(connection: SshConnection, dir: string, paths: string[] = []): Promise<RemoteFacts> {
   const root = rootWord(dir);
   const checks = paths.map((p) => `if test -e ${root}/${shellQuote(p)}; then echo present; else echo absent; fi`);
-  const command = [`printf '%s\\n' ${root}`, 'uname -sm', '{ node --version 2>/dev/null || echo none; }', ...checks, `ls -1 ${root}/models 2>/dev/null || true`].join('; ');
+  const command = [`printf '%s\\n' ${root}`, 'uname -sm', '{ node --version 2>/dev/null || echo none; }', 'if test -x "$(command -v zstd)"; then echo zstd; else echo none; fi', ...checks, `ls -1 ${root}/models 2>/dev/null || true`].join('; ');
   const lines = (await connection.run(command, { timeoutMs: 30_000 })).trim().split('\n').map((l) => l.trim());
-  const [rootPath = '', system = '', node = 'none', ...rest] = lines;
+  const [rootPath = '', system = '', node = 'none', zstd = 'none', ...rest] = lines;
   const [os = '', machine = ''] = system.split(/\s+/);
   if (os !== 'Linux') throw new SshError(connection.host, `the agent runs on Linux hosts only; this one is '${os}'`);
   const arch = ARCHES[machine];
@@ -45,6 +47,7 @@ export async function remoteFacts(connection: SshConnection, dir: string, paths:
     root: rootPath,
     platform: { os: 'linux', arch },
     nodeVersion: /^v\d+\./.test(node) ? node : null,
+    zstd: zstd === 'zstd',
     present: paths.map((_, i) => rest[i] === 'present'),
     models: rest.slice(paths.length).filter((name) => name !== ''),
   };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Bundle, BundleFile } from '../../../harness/deploy/agent-bundle.js';
+import { zstdHere } from '../../../harness/deploy/archive-formats.js';
 import { bundleArchive } from '../../../harness/deploy/bundle-archive.js';
 
 const run = promisify(execFile);
@@ -21,7 +22,12 @@ async function file(name: string, content: Buffer | string, target: string, mode
   return { source, target, bytes: (await stat(source)).size, mode };
 }
 
-test('system tar unpacks the archive into the bundle files, byte for byte, modes kept', async () => {
+for (const format of ['gzip', 'zstd'] as const) {
+test(`system tar unpacks the ${format} archive into the bundle files, byte for byte, modes kept`, async (t) => {
+  if (format === 'zstd' && !(await zstdHere())) {
+    t.skip('no zstd on this machine');
+    return;
+  }
   const long = `node_modules/${'deep/'.repeat(25)}binding.node`;
   assert.ok(long.length > 100);
   const files = [
@@ -31,17 +37,19 @@ test('system tar unpacks the archive into the bundle files, byte for byte, modes
     await file('d', 'long', long, 0o755),
   ];
   const bundle: Bundle = { kind: 'agent', hash: 'f'.repeat(64), files, bytes: files.reduce((s, f) => s + f.bytes, 0) };
-  const archive = await bundleArchive(bundle, join(dir, 'cache'));
+  const archive = await bundleArchive(bundle, join(dir, 'cache'), format);
+  assert.equal(archive.format, format);
   assert.ok(archive.bytes < bundle.bytes, 'compressed');
-  const out = join(dir, 'out');
+  const out = join(dir, `out-${format}`);
   await run('mkdir', ['-p', out]);
-  await run('tar', ['-xzf', archive.path, '-C', out]);
+  await run('sh', ['-c', `${format === 'gzip' ? 'gzip' : 'zstd'} -dc '${archive.path}' | tar -xf - -C '${out}'`]);
   for (const f of files) {
     const got = await readFile(join(out, f.target));
     assert.equal(createHash('sha256').update(got).digest('hex'), createHash('sha256').update(await readFile(f.source)).digest('hex'), f.target);
     assert.equal((await stat(join(out, f.target))).mode & 0o777, f.mode, f.target);
   }
   // Built once: a second call answers the cached file.
-  const again = await bundleArchive(bundle, join(dir, 'cache'));
+  const again = await bundleArchive(bundle, join(dir, 'cache'), format);
   assert.deepEqual(again, archive);
 });
+}

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { agentCommand, deployAgent } from '../../../harness/deploy/deploy-agent.js';
 import { stageModel } from '../../../harness/deploy/stage-model.js';
 import { agentBundle } from '../../../harness/deploy/agent-bundle.js';
+import { zstdHere } from '../../../harness/deploy/archive-formats.js';
 import { RemoteHost } from '../../../harness/deploy/remote-host.js';
 import { SshPool } from '../../../harness/transport/ssh-pool.js';
 import { SshError } from '../../../harness/errors.js';
@@ -37,6 +38,18 @@ async function connect(index: number): Promise<SshConnection> {
   return connection;
 }
 
+/** Hides tools from a guest: empty, non-executable files bound over them in its own mount namespace only. */
+function hideTools(index: number, tools: string[]): void {
+  const guest = lab.guest(index);
+  assert.ok(guest.innerPid !== null);
+  const empty = join(guest.dir, 'not-a-tool');
+  execFileSync('sh', ['-c', `: > '${empty}' && chmod 644 '${empty}'`]);
+  for (const tool of tools) {
+    const path = realpathSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim());
+    execFileSync('nsenter', ['-t', String(guest.innerPid), '-m', '--', 'mount', '--bind', empty, path]);
+  }
+}
+
 async function hello(connection: SshConnection, command: string): Promise<AgentSession> {
   const session = new AgentSession(await sshAgentChannel(connection, command, `${connection.host}#test`));
   await session.request('hello', {}, { timeoutMs: 60_000 });
@@ -50,7 +63,8 @@ test('a second deploy to the same guest uploads nothing and says so', async () =
   const cold = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, first);
   assert.equal(cold.nodeKind, 'system');
   assert.ok(cold.bytesMoved > 1_000_000, `the cold deploy sends onnxruntime (${cold.bytesMoved} bytes)`);
-  assert.ok(first.lines.some((l) => /agent bundle [0-9a-f]{12} uploaded: \d+ files/.test(l)));
+  const format = (await zstdHere()) ? 'tar.zst' : 'tar.gz';
+  assert.ok(first.lines.some((l) => /agent bundle [0-9a-f]{12} uploaded: \d+ files/.test(l) && l.includes(`(${format})`)), first.lines.join('\n'));
   const second = recordingLogger();
   const warm = await deployAgent(connection, { dir: guest.remoteDir, node: 'auto' }, second);
   assert.equal(warm.bytesMoved, 0);
@@ -72,7 +86,8 @@ test('an interrupted upload (no completion marker) is redone', async () => {
   assert.equal((await connection.exec(`test -f ${deployed.agentDir}/agent.mjs`)).code, 0);
 });
 
-test('a guest without node gets the bundled runtime; node: system there is refused', async () => {
+test('a guest without node gets the bundled runtime; node: system there is refused; without zstd, tar.gz', async () => {
+  hideTools(1, ['zstd']);
   const connection = await connect(1);
   const guest = lab.guest(1);
   assert.notEqual((await connection.exec('node --version')).code, 0, 'the guest has no runnable node');
@@ -82,6 +97,7 @@ test('a guest without node gets the bundled runtime; node: system there is refus
   assert.equal(deployed.nodeKind, 'bundled');
   assert.ok(deployed.node.startsWith(`${guest.remoteDir}/bundles/`) && deployed.node.endsWith('/node'));
   assert.ok(log.lines.some((l) => l.includes('no node on PATH; using the bundled node')));
+  assert.ok(log.lines.some((l) => /agent bundle [0-9a-f]{12} uploaded: .*\(tar\.gz\)/.test(l)), log.lines.join('\n'));
   assert.equal((await connection.run(`${deployed.node} --version`)).trim(), process.version);
   const session = await hello(connection, agentCommand(deployed));
   await session.close();
@@ -106,14 +122,7 @@ test('models are staged once per sha256', async () => {
 
 test('a guest without tar and gzip gets the bundle file by file over SFTP, and the agent runs', async () => {
   const guest = lab.guest(2);
-  assert.ok(guest.innerPid !== null);
-  // Inside the guest's own mount namespace only: tar and gzip become empty, non-executable files.
-  const empty = join(guest.dir, 'not-a-tool');
-  execFileSync('sh', ['-c', `: > '${empty}' && chmod 644 '${empty}'`]);
-  for (const tool of ['tar', 'gzip']) {
-    const path = realpathSync(execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim());
-    execFileSync('nsenter', ['-t', String(guest.innerPid), '-m', '--', 'mount', '--bind', empty, path]);
-  }
+  hideTools(2, ['tar', 'gzip', 'zstd']);
   const connection = await connect(2);
   assert.notEqual((await connection.exec('tar --version')).code, 0, 'the guest has no runnable tar');
   const log = recordingLogger();
