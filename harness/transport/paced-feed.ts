@@ -4,7 +4,8 @@
 // large transfer of a connection costs it ~1 s of CPU for 18 MB; with 256 KB in flight it takes
 // ~0.25 s (eight lab guests at once: 5.4 s -> 0.9 s). The window is read from ssh2's channel
 // state (`outgoing.window`, outside its typings): where it is not there, the stream is piped
-// as is. A peer that has not acknowledged anything within `stallMs` gets the whole window.
+// as is. A peer that has not acknowledged anything within `stallMs` (one that acknowledges only
+// at half its window) gets the whole window.
 import type { Readable, Writable } from 'node:stream';
 
 /** Bytes in flight per channel. OpenSSH acknowledges every 3 packets (96 KB) consumed. */
@@ -13,7 +14,7 @@ export const IN_FLIGHT_BYTES = 256 * 1024;
 export interface FeedOptions {
   /** At most this many unacknowledged bytes. @default IN_FLIGHT_BYTES */
   limit?: number;
-  /** Without an acknowledgement for this long, stop pacing (the peer waits for more). @default 250 */
+  /** Without an acknowledgement for this long, stop pacing (the peer waits for more). @default 2000 */
   stallMs?: number;
 }
 
@@ -56,7 +57,8 @@ async function* pieces(input: Readable, size: number): AsyncGenerator<Buffer> {
  */
 export async function feedPaced(channel: Writable, input: Readable, options: FeedOptions = {}): Promise<FeedResult> {
   const limit = options.limit ?? IN_FLIGHT_BYTES;
-  const stallMs = options.stallMs ?? 250;
+  // Long enough that a busy machine's scheduling delays are not taken for a peer that waits.
+  const stallMs = options.stallMs ?? 2000;
   let closed = channel.destroyed || channel.writableEnded;
   let wake: (() => void) | undefined;
   const onClose = (): void => {

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { SshError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { feedPaced } from './paced-feed.js';
+import { feedPaced, IN_FLIGHT_BYTES } from './paced-feed.js';
 
 export interface ExecResult {
   code: number | null;
@@ -38,6 +38,8 @@ export class SshConnection {
   private closeReason: string | undefined;
   private homeDir: Promise<string> | undefined;
   private closing = false;
+  /** Set once the host stalled a paced transfer (it waits for more before acknowledging). */
+  private unpaced = false;
 
   constructor(client: Client, host: string, label: string, log: Logger) {
     this.client = client;
@@ -184,12 +186,21 @@ export class SshConnection {
     return info.size;
   }
 
-  /** Streams a local file into the channel (paced: see paced-feed.ts); a read error fails the command. */
+  /**
+   * Streams a local file into the channel (paced: see paced-feed.ts; not again on this
+   * connection once the peer stalled a paced transfer); a read error fails the command.
+   */
   private sendFile(localPath: string, channel: ClientChannel, fail: (error: Error) => void): void {
     // 1 MiB reads: each read is a system call and a buffer, and syscalls are not cheap on every VM.
-    feedPaced(channel, createReadStream(localPath, { highWaterMark: 1 << 20 })).catch((e: unknown) => {
-      fail(new SshError(this.host, `cannot read ${localPath}: ${e instanceof Error ? e.message : String(e)}`, { cause: e }));
-    });
+    const input = createReadStream(localPath, { highWaterMark: 1 << 20 });
+    feedPaced(channel, input, this.unpaced ? { limit: Number.POSITIVE_INFINITY } : {}).then(
+      (result) => {
+        if (!result.stalled) return;
+        this.unpaced = true;
+        this.log.debug(`${this.label}: the host acknowledged nothing while ${IN_FLIGHT_BYTES} bytes were in flight; later transfers use its whole window`);
+      },
+      (e: unknown) => fail(new SshError(this.host, `cannot read ${localPath}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })),
+    );
   }
 
   /**

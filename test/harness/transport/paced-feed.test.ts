@@ -46,7 +46,7 @@ async function feed(command: string, input: Readable, options: Parameters<typeof
 
 test('a paced transfer arrives intact with at most the limit unacknowledged', async () => {
   const limit = 256 * 1024;
-  // A long stall time: a busy machine may delay an acknowledgement past the default 250 ms.
+  // A long stall time: a very busy machine may delay an acknowledgement past the default 2 s.
   const { result, stdout, code } = await feed('sha256sum', createReadStream(file, { highWaterMark: 1 << 20 }), { limit, stallMs: 30_000 });
   assert.equal(code, 0);
   assert.equal(stdout.split(' ')[0], sha256);
