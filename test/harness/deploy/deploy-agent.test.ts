@@ -161,3 +161,14 @@ test('a host whose deploy saw the model staged stages it with no command; a new 
     await pool.closeAll();
   }
 });
+
+test('staging where the models directory cannot be made fails with the host\'s reason and leaves nothing', async () => {
+  const connection = await connect(0);
+  const model = join(lab.dir, 'tiny-fail.onnx');
+  writeTinyModel(model);
+  const sha256 = createHash('sha256').update(await readFile(model)).digest('hex');
+  const root = `${lab.guest(0).remoteDir}/a-file`;
+  await connection.run(`: > ${root}`);
+  await assert.rejects(stageModel(connection, root, model, sha256, recordingLogger()), (e: unknown) => e instanceof SshError && e.message.includes(`staging model ${sha256.slice(0, 12)}`) && /exit 1.*Not a directory/.test(e.message));
+  assert.equal((await connection.run(`cat ${root}`)), '', 'nothing written');
+});
