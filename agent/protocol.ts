@@ -167,6 +167,15 @@ export interface RunResult {
   peakRssBytes: number;
   /** True when a `stop` request ended the run early. */
   stopped: boolean;
+  /** What disturbed the measuring loop (absent from older agents). */
+  noise?: RunNoise;
+}
+
+/** Counters over the measuring loop: /proc/stat ticks of the agent's CPUs, steal among them, and involuntary context switches of the agent. */
+export interface RunNoise {
+  cpuTicks: number;
+  stealTicks: number;
+  involuntarySwitches: number;
 }
 
 export interface OkResponse {

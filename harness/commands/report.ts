@@ -9,7 +9,7 @@ import { renderRunHtml, writeHtmlReport } from '../report/html.js';
 import { reportJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { openFile } from '../report/open-file.js';
-import { loadRun, type LoadedRun } from '../report/run-files.js';
+import { loadRun, type LoadedRun } from '../results/run-reader.js';
 
 const usage = `usage: vharness report RUN_DIR [--format html|md|csv|json] [--out FILE] [--open]
 

@@ -4,6 +4,7 @@
 import { parse } from '../args.js';
 import type { Command } from '../cli.js';
 import { loadConfig, loadInventory } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { expandCells } from '../plan/expand.js';
@@ -12,7 +13,7 @@ import { selectionFromFlags } from '../plan/selection-flags.js';
 import { renderTables } from '../report/tables.js';
 import { runMatrix } from '../run/run-matrix.js';
 
-const usage = `usage: vharness run CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--resume RUN] [--results-dir DIR] [--teardown POLICY] [--no-report] [--json]
+const usage = `usage: vharness run CONFIG [-i INVENTORY] [--only WORKLOAD] [--precision P] [--repeats N] [--resume RUN] [--results-dir DIR] [--teardown POLICY] [--no-report] [--json]
 
 Runs every cell of CONFIG (workload x configuration x precision x target) and stores
 results/<run-id>/ (manifest.json, cells/*.json with raw samples, summary.json, summary.csv,
@@ -20,13 +21,22 @@ report.html), then prints the tables and the results path.
   -i, --inventory FILE   where to run (default: this machine, inventories/local.yaml)
   --only WORKLOAD        latency, throughput, scaling, multistream (comma-separated)
   --precision P          fp32 or int8 (comma-separated)
-  --resume RUN           rerun only the missing or failed cells of RUN (an id or a path)
+  --repeats N            trials per cell (overrides measure.repeats of every workload)
+  --resume RUN           continue RUN (an id or a path): missing trials and failed cells
   --results-dir DIR      where run directories go (default: the inventory's resultsDir, ./results)
   --teardown POLICY      vSphere VMs created by the run: never, on-success, always (default: the inventory's)
   --no-report            do not write report.html
   --json                 print summary.json on stdout instead of the tables
 Exit codes: 0 all cells completed, 8 some cells failed, 3 bad config, 130/143 interrupted.
 `;
+
+/** The config with every workload's measure.repeats set by --repeats. */
+function withRepeats(config: Config, value: string | undefined): Config {
+  if (value === undefined) return config;
+  const repeats = Number(value);
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 1000) throw new UsageError(`Expected --repeats to be an integer from 1 to 1000, got '${value}'`);
+  return { ...config, workloads: config.workloads.map((w) => ({ ...w, measure: { ...w.measure, repeats } })) };
+}
 
 async function writeReport(dir: string): Promise<string | undefined> {
   const { writeHtmlReport } = await import('../report/html.js');
@@ -43,6 +53,7 @@ export const command: Command = {
         inventory: { type: 'string', short: 'i' },
         only: { type: 'string' },
         precision: { type: 'string' },
+        repeats: { type: 'string' },
         resume: { type: 'string' },
         'results-dir': { type: 'string' },
         teardown: { type: 'string' },
@@ -53,7 +64,7 @@ export const command: Command = {
     );
     if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: usage.split('\n')[0] });
     const selection = selectionFromFlags(values.only, values.precision);
-    const config = await loadConfig(positionals[0] as string);
+    const config = withRepeats(await loadConfig(positionals[0] as string), values.repeats);
     const inventory = applyTeardownFlag(await loadInventory(values.inventory), values.teardown);
     const cells = expandCells(config, selection);
     if (cells.length === 0) throw new UsageError('Nothing to run: the selection (--only / --precision) matches no cell of the config');

@@ -1,12 +1,12 @@
 // Every place instances can run (this machine, SSH hosts, vSphere VMs) implements one interface.
 // The controller asks a provider for targets of a shape and launches agents on them; it never
 // branches on the provider kind.
-import type { SysInfo } from '../../agent/protocol.js';
+import type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
 
-/** `baremetal`: SSH hosts running baselines; `ssh`: pre-existing VMs reached over SSH. */
-export type ProviderKind = 'local' | 'baremetal' | 'vsphere' | 'ssh';
+// Shared with config/, plan/, vsphere/ and report/: they live in core/ (re-exported here).
+export type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 
 /** What a cell needs: the VMs of one configuration row, or N instances on a bare-metal host. */
 export type TargetRequest =
@@ -42,11 +42,6 @@ export interface Target {
   afterCell?(): Promise<void>;
 }
 
-export interface Finding {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-
 export interface ProviderContext {
   runId: string;
   log: Logger;
@@ -63,13 +58,4 @@ export interface Provider {
   facts(ctx: ProviderContext): Promise<HostFacts[]>;
   /** Ends the provider's work for the run (teardown policy, connections); runs once. */
   shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void>;
-}
-
-export interface HostFacts {
-  name: string;
-  kind: ProviderKind;
-  /** Agent sysinfo where an agent ran there. */
-  sysinfo?: SysInfo;
-  /** Hypervisor facts (ESXi version, CPU model, sockets, cores, memory) for vSphere hosts. */
-  hypervisor?: Record<string, string | number>;
 }

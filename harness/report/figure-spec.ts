@@ -1,6 +1,8 @@
 // A figure as a Vega-Lite spec: grouped bars (precision x target) or lines over instance
-// counts, data inline so the rendered SVG needs nothing from the network.
+// counts, each with an error bar over the 95% CI of the mean over trials (layer `errorbars`);
+// data inline so the rendered SVG needs nothing from the network.
 import type { TopLevelSpec } from 'vega-lite';
+import { PRECISIONS } from '../core/vocabulary.js';
 import type { Figure } from './figures.js';
 
 export interface FigureSpecOptions {
@@ -21,6 +23,8 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
   const yScale = options.valueMax === undefined ? { zero: true } : { domain: [0, options.valueMax], zero: true };
   const y = { field: 'value', type: 'quantitative', title: figure.metric.label, scale: yScale } as const;
   const opacity = { condition: { test: 'datum.valid', value: 1 }, value: 0.4 };
+  // The 95% CI of each point: a rule from low to high (zero length without an interval).
+  const errorbars = { name: 'errorbars', mark: { type: 'rule', color: '#222', strokeWidth: 1.5 }, encoding: { y: { field: 'low', type: 'quantitative', title: '95% CI low' }, y2: { field: 'high', title: '95% CI high' } } } as const;
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: figure.title,
@@ -37,14 +41,15 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
         x: { field: 'instances', type: 'quantitative', title: 'instances (VMs, or processes on bare metal)', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
         y,
         color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
-        strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: [[1, 0], [6, 3]] } },
+        strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: [...PRECISIONS], range: [[1, 0], [6, 3]] } },
       },
       layer: [
         { mark: { type: 'line' } },
         {
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
-          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: ['fp32', 'int8'], range: ['circle', 'square'] } }, opacity },
+          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: [...PRECISIONS], range: ['circle', 'square'] } }, opacity },
         },
+        errorbars,
       ],
     };
   }
@@ -60,6 +65,7 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
         mark: { type: 'bar', tooltip: true },
         encoding: { color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors }, opacity },
       },
+      errorbars,
       {
         mark: { type: 'text', dy: -5, baseline: 'bottom', fontSize: 10 },
         encoding: { text: { field: 'label', type: 'nominal' } },

@@ -1,12 +1,23 @@
-// results/<run-id>/cells/<key>.json: one cell's summary plus the raw per-instance samples it
-// was computed from, so any figure can be recomputed (and checked) from the file alone.
-import type { CellSummary } from './types.js';
+// results/<run-id>/cells/<key>.json: one cell's summary, the setup chosen before its trials
+// (threads, batch) and every trial's raw per-instance samples, so any figure can be
+// recomputed (and checked) from the file alone, and --resume continues at the next trial.
+import type { Flag } from './flags.js';
+import type { CellSummary, InstanceStatus, MultistreamInfo, ThreadProbe } from './types.js';
 
-/** Raw timings of one instance, controller clock, ms relative to the cell's planned start. */
+/** Counters the agent read around its measuring loop (see agent/run-batches.ts). */
+export interface InstanceNoise {
+  /** /proc/stat ticks of the instance's CPUs over the window, and the steal part of them. */
+  cpu_ticks: number;
+  steal_ticks: number;
+  /** Involuntary context switches of the agent process over the window. */
+  involuntary_switches: number;
+}
+
+/** Raw timings of one instance in one trial, controller clock, ms relative to the trial's planned start. */
 export interface InstanceRaw {
   name: string;
   host: string;
-  status: 'completed' | 'failed' | 'timed-out';
+  status: InstanceStatus;
   error?: string;
   cpus?: number[];
   notes?: string[];
@@ -23,13 +34,45 @@ export interface InstanceRaw {
   ends_ms: number[];
   peak_rss_bytes: number | null;
   stopped: boolean;
+  /** Absent from agents that do not record it. */
+  noise?: InstanceNoise;
 }
+
+/** What was chosen before the trials (thread tuning, multistream batch search); reused by --resume. */
+export interface CellSetup {
+  threads: number;
+  batch: number;
+  /** Flags of the setup itself (e.g. the latency bound not met at batch 1). */
+  flags: Flag[];
+  thread_probes?: ThreadProbe[];
+  multistream?: MultistreamInfo;
+}
+
+interface TrialRecordBase {
+  /** 0-based trial number within the cell. */
+  index: number;
+  started_at: string;
+  finished_at: string;
+  instances: InstanceRaw[];
+}
+
+export interface CompletedTrialRecord extends TrialRecordBase {
+  status: 'completed';
+}
+
+export interface FailedTrialRecord extends TrialRecordBase {
+  status: 'failed';
+  error: string;
+}
+
+export type TrialRecord = CompletedTrialRecord | FailedTrialRecord;
 
 export interface CellRecord {
   key: string;
   started_at: string;
   finished_at: string;
   summary: CellSummary;
-  /** The measured (confirming) run's raw samples. */
-  instances: InstanceRaw[];
+  /** Null when the cell failed before its setup was done. */
+  setup: CellSetup | null;
+  trials: TrialRecord[];
 }

@@ -1,5 +1,5 @@
 // Builds (or finds in the cache) the model files a run needs, one per precision.
-import type { Precision } from '../../agent/protocol.js';
+import type { Precision } from '../core/vocabulary.js';
 import { ensureModel } from '../../agent/model/resolve.js';
 import type { ModelInfo } from '../../agent/model/types.js';
 import type { ModelChoice } from '../config/types.js';

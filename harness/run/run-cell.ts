@@ -1,15 +1,33 @@
-// Runs one cell end to end: acquire targets, stage the model, open agents, drive the
-// workload, aggregate, and always close the agents. Any failure becomes a failed cell
-// with its reason (data), never an exception that would lose the other cells.
+// One cell across its trials: open (acquire targets, stage the model, start agents, run the
+// setup: thread tuning or batch search, or reuse a stored setup on --resume), then one trial
+// at a time (the matrix interleaves the trials of compared cells), then close. Any failure
+// becomes a failed cell or trial with its reason (data), never an exception that would lose
+// the other cells.
 import type { Cell } from '../plan/cell.js';
-import { aggregateCell } from '../results/aggregate.js';
-import type { CellRecord, InstanceRaw } from '../results/cell-record.js';
-import type { CellSummary } from '../results/types.js';
+import type { Target } from '../providers/provider.js';
+import type { CellRecord, CellSetup, TrialRecord } from '../results/cell-record.js';
+import { summarizeCell, type CellIdentity } from '../results/cell-summary.js';
 import type { CellContext } from './cell-context.js';
 import { closeInstances, openInstances, type Instance } from './instances.js';
-import { workloadRunners, type WorkloadOutcome } from './workload-runners.js';
+import { applySetup, measureRun, workloadSetups, type WorkloadEnv } from './workload-runners.js';
 
-function baseSummary(cell: Cell): CellSummary {
+/** A cell whose agents are open (or whose opening failed: `error`). */
+export interface OpenCell {
+  cell: Cell;
+  ctx: CellContext;
+  startedAt: string;
+  targets: Target[];
+  instances: Instance[];
+  env: WorkloadEnv | undefined;
+  setup: CellSetup | null;
+  /** Trials kept from an earlier run (completed ones) plus the ones run now. */
+  trials: TrialRecord[];
+  error?: string;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function identity(cell: Cell): CellIdentity {
   return {
     key: cell.key,
     workload: cell.kind,
@@ -21,76 +39,95 @@ function baseSummary(cell: Cell): CellSummary {
     memory_gb_per_instance: cell.memoryGB,
     batch: cell.batch,
     threads: cell.threads ?? 0,
-    status: 'failed',
-    valid: false,
-    flags: [],
-    throughput_ips: null,
-    latency_ms: null,
-    first_inference_ms: null,
-    start_skew_ms: null,
-    window_s: null,
-    per_instance: [],
+    repeats: cell.measure.repeats,
   };
 }
 
-function summarize(cell: Cell, outcome: WorkloadOutcome, ctx: CellContext, notes: string[]): CellSummary {
-  const agg = aggregateCell({ instances: outcome.raws, measure: cell.measure, maxSkewFraction: ctx.config.maxSkewFraction });
-  const flags = [...agg.flags, ...outcome.flags];
-  const summary: CellSummary = {
-    ...baseSummary(cell),
-    batch: outcome.batch,
-    threads: outcome.threads,
-    status: agg.status,
-    valid: agg.status === 'completed' && flags.length === 0,
-    flags,
-    throughput_ips: agg.throughput_ips,
-    latency_ms: agg.latency_ms,
-    first_inference_ms: agg.first_inference_ms,
-    start_skew_ms: agg.start_skew_ms,
-    window_s: agg.window_s,
-    per_instance: agg.per_instance,
-  };
-  if (agg.error !== undefined) summary.error = agg.error;
-  if (outcome.threadProbes) summary.thread_probes = outcome.threadProbes;
-  if (outcome.multistream) summary.multistream = outcome.multistream;
-  if (notes.length > 0) summary.notes = notes;
-  return summary;
+/** Completed trials still to run. */
+export function trialsLeft(open: OpenCell): number {
+  return open.error !== undefined ? 0 : Math.max(0, open.cell.measure.repeats - open.trials.filter((t) => t.status === 'completed').length);
 }
 
-export async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord> {
-  const startedAt = new Date().toISOString();
-  let instances: Instance[] = [];
-  let summary: CellSummary;
-  let raws: InstanceRaw[] = [];
+/** Opens a cell; `previous` (from --resume) contributes its setup and completed trials. */
+export async function openCell(cell: Cell, ctx: CellContext, previous?: CellRecord): Promise<OpenCell> {
+  const open: OpenCell = {
+    cell,
+    ctx,
+    startedAt: previous?.started_at ?? new Date().toISOString(),
+    targets: [],
+    instances: [],
+    env: undefined,
+    setup: previous?.setup ?? null,
+    trials: (previous?.trials ?? []).filter((t) => t.status === 'completed').map((t, index) => ({ ...t, index })),
+  };
+  if (trialsLeft(open) === 0 && open.setup) return open;
   try {
     const model = ctx.models[cell.precision];
     if (!model) throw new Error(`no ${cell.precision} model was prepared`);
     ctx.onPhase('acquire');
-    const targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
+    open.targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
     ctx.onPhase('stage model');
     const paths = new Map<string, string>();
-    for (const t of targets) paths.set(t.name, await t.stageModel(model.path, model.sha256));
+    for (const t of open.targets) paths.set(t.name, await t.stageModel(model.path, model.sha256));
     ctx.onPhase('start agents');
-    instances = await openInstances(targets, cell.key);
-    for (const i of instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);
-    const outcome = await workloadRunners[cell.kind]({ cell, instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } });
-    raws = outcome.raws;
-    // Providers re-check placement after the work (a VM moved by DRS during the cell is noted).
-    await Promise.all(
-      targets.map((t) => t.afterCell?.().catch((e: unknown) => t.notes.push(`placement after the cell unknown: ${e instanceof Error ? e.message : String(e)}`))),
-    );
-    const notes = [...new Set(targets.flatMap((t) => t.notes))];
-    summary = summarize(cell, outcome, ctx, notes);
+    open.instances = await openInstances(open.targets, cell.key);
+    for (const i of open.instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);
+    open.env = { cell, instances: open.instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } };
+    if (open.setup) await applySetup(open.env, open.setup);
+    else open.setup = await workloadSetups[cell.kind](open.env);
   } catch (error) {
-    summary = baseSummary(cell);
-    summary.error = ctx.signal?.aborted ? 'interrupted' : error instanceof Error ? error.message : String(error);
-  } finally {
-    ctx.onPhase('stop agents');
-    await closeInstances(instances);
+    open.error = ctx.signal?.aborted ? 'interrupted' : message(error);
   }
-  if (ctx.signal?.aborted && summary.status === 'completed' && summary.flags.includes('stopped')) {
-    summary.status = 'failed';
-    summary.error = 'interrupted';
+  return open;
+}
+
+/** Runs the cell's next trial; a failed trial ends the cell (its agents may be gone). */
+export async function runTrial(open: OpenCell): Promise<TrialRecord> {
+  const index = open.trials.length;
+  const startedAt = new Date().toISOString();
+  let trial: TrialRecord;
+  if (!open.env || !open.setup) {
+    trial = { status: 'failed', index, started_at: startedAt, finished_at: startedAt, error: open.error ?? 'the cell is not open', instances: [] };
+  } else {
+    try {
+      const raws = await measureRun(open.env, open.cell.measure, open.setup.batch, open.setup.threads);
+      const bad = raws.filter((r) => r.status !== 'completed');
+      const finishedAt = new Date().toISOString();
+      if (open.ctx.signal?.aborted) trial = { status: 'failed', index, started_at: startedAt, finished_at: finishedAt, error: 'interrupted', instances: raws };
+      else if (bad.length > 0) trial = { status: 'failed', index, started_at: startedAt, finished_at: finishedAt, error: bad.map((r) => (r.error?.includes(r.name) ? r.error : `${r.name}: ${r.error ?? r.status}`)).join('; '), instances: raws };
+      else trial = { status: 'completed', index, started_at: startedAt, finished_at: finishedAt, instances: raws };
+    } catch (error) {
+      trial = { status: 'failed', index, started_at: startedAt, finished_at: new Date().toISOString(), error: message(error), instances: [] };
+    }
   }
-  return { key: cell.key, started_at: startedAt, finished_at: new Date().toISOString(), summary, instances: raws };
+  open.trials.push(trial);
+  if (trial.status === 'failed') open.error = `trial ${index + 1}: ${trial.error}`;
+  return trial;
+}
+
+/** The cell's record as it stands (written after every trial). */
+export function cellRecord(open: OpenCell): CellRecord {
+  const notes = [...new Set(open.targets.flatMap((t) => t.notes))];
+  const config = open.ctx.config;
+  const summary = summarizeCell({
+    identity: identity(open.cell),
+    setup: open.setup,
+    trials: open.trials,
+    notes,
+    measure: open.cell.measure,
+    maxSkewFraction: config.maxSkewFraction,
+    noise: config.noise,
+    ...(open.error !== undefined ? { error: open.error } : {}),
+  });
+  return { key: open.cell.key, started_at: open.startedAt, finished_at: new Date().toISOString(), summary, setup: open.setup, trials: open.trials };
+}
+
+/** Re-checks placement (a VM moved during the cell is noted) and closes the agents. */
+export async function closeCell(open: OpenCell): Promise<void> {
+  await Promise.all(
+    open.targets.map((t) => t.afterCell?.().catch((e: unknown) => t.notes.push(`placement after the cell unknown: ${message(e)}`))),
+  );
+  open.ctx.onPhase('stop agents');
+  await closeInstances(open.instances);
+  open.instances = [];
 }

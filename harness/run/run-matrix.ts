@@ -1,22 +1,29 @@
-// Runs the cells of a plan into results/<run-id>/: models, providers, one cell after the
-// other (each stored as soon as it ends), summary after every cell, manifest with host
-// facts, --resume of missing/failed cells, and a clean stop on SIGINT/SIGTERM.
+// Runs the cells of a plan into results/<run-id>/: models, providers, then group by group
+// (the cells one comparison reads: VM and bare metal, fp32 and int8 of one workload and
+// configuration) open the cells, run their trials interleaved (A B C D, D C B A, ...) so that
+// drift of the machine hits every side, store each trial as it ends, close the group.
+// Summary after every trial, manifest with host facts, --resume at trial granularity, and a
+// clean stop on SIGINT/SIGTERM.
 import { availableParallelism, hostname } from 'node:os';
 import { collectSysInfo } from '../../agent/sysinfo.js';
-import type { Precision, SysInfo } from '../../agent/protocol.js';
+import type { SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
+import type { HostFacts } from '../core/shared-types.js';
+import { WORKLOAD_METRIC, type Precision, type TargetKind } from '../core/vocabulary.js';
 import type { Logger } from '../log.js';
 import type { Cell } from '../plan/cell.js';
 import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
 import { createProviders } from '../providers/index.js';
-import type { HostFacts, Provider, ProviderContext } from '../providers/provider.js';
+import type { Provider, ProviderContext } from '../providers/provider.js';
+import { renderCsv } from '../report/csv.js';
 import type { CellRecord } from '../results/cell-record.js';
+import { LOCAL_VM_NOTE, pairKey, runComparisons } from '../results/comparisons.js';
 import { buildManifest } from '../results/manifest.js';
 import { newRunId, RunStore } from '../results/run-store.js';
-import type { RunManifest, RunSummary, TargetKind } from '../results/types.js';
+import type { CellSummary, CompletedCell, RunManifest, RunSummary } from '../results/types.js';
 import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
-import { runCell } from './run-cell.js';
+import { cellRecord, closeCell, openCell, runTrial, trialsLeft, type OpenCell } from './run-cell.js';
 
 export interface RunMatrixOptions {
   config: Config;
@@ -30,6 +37,17 @@ export interface RunMatrixOptions {
   signal?: AbortSignal;
   /** The command line, recorded in the manifest. */
   command: string[];
+  /** Called around every trial (tests start a CPU hog on a cell's CPUs here). */
+  onTrial?: (event: TrialEvent) => void | Promise<void>;
+}
+
+export interface TrialEvent {
+  phase: 'start' | 'end';
+  cell: Cell;
+  /** 0-based trial number. */
+  trial: number;
+  /** CPUs the cell's instances are pinned to (union; empty when unpinned). */
+  cpus: number[];
 }
 
 export interface RunMatrixResult {
@@ -49,8 +67,29 @@ function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string
   // Planned cells in plan order, then cells stored by an earlier (e.g. wider) run of this directory.
   const planned = new Set(options.cells.map((c) => c.key));
   const others = [...records.keys()].filter((k) => !planned.has(k)).sort();
-  const cells = [...planned, ...others].map((k) => records.get(k)?.summary).filter((s) => s !== undefined);
-  return { run_id: runId, config: options.config.file, inventory: options.inventory.file, model, started_at: startedAt, finished_at: new Date().toISOString(), cells };
+  const cells: CellSummary[] = [...planned, ...others].map((k) => records.get(k)?.summary).filter((s) => s !== undefined);
+  const margin = options.config.equivalenceMargin;
+  const comparisons = runComparisons(cells, options.inventory.vm.provider === 'local' ? { margin, vmNote: LOCAL_VM_NOTE } : { margin });
+  return { run_id: runId, config: options.config.file, inventory: options.inventory.file, model, started_at: startedAt, finished_at: new Date().toISOString(), equivalence_margin: margin, cells, comparisons };
+}
+
+/** Cells grouped for interleaving, in plan order of each group's first cell. */
+export function interleaveGroups(cells: readonly Cell[]): Cell[][] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    const key = `${cell.kind}|${pairKey({ workload: cell.kind, instances: cell.instances, configuration: cell.configuration })}`;
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  return [...groups.values()];
+}
+
+/** The order of round `r`: forward on even rounds, backward on odd ones (A B, B A, ...). */
+export function roundOrder<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}
+
+function isDone(record: CellRecord | undefined, cell: Cell): boolean {
+  return record?.summary.status === 'completed' && record.trials.filter((t) => t.status === 'completed').length >= cell.measure.repeats;
 }
 
 export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixResult> {
@@ -58,7 +97,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const resultsDir = options.resultsDir ?? inventory.resultsDir;
   const resumed = options.resume === undefined ? undefined : await RunStore.open(resultsDir, options.resume);
   const previous = resumed ? await resumed.readCells() : new Map<string, CellRecord>();
-  const todo = options.cells.filter((c) => previous.get(c.key)?.summary.status !== 'completed');
+  const todo = options.cells.filter((c) => !isDone(previous.get(c.key), c));
   const startedAt = new Date().toISOString();
 
   if (resumed && todo.length === 0) {
@@ -78,7 +117,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   if (signal) providerCtx.signal = signal;
   const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
   const hosts = new Map<string, HostFacts>();
-  const oldManifest: RunManifest | undefined = resumed ? await resumed.readManifest().catch(() => undefined) : undefined;
+  const oldManifest = resumed ? await resumed.readManifest().catch(() => null) : null;
   for (const h of oldManifest?.hosts ?? []) hosts.set(h.name, h);
   // The controller machine itself, then every host/VM an agent reports from.
   const controllerName = `controller:${hostname()}`;
@@ -95,51 +134,89 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   log.info(`run ${store.runId}: ${todo.length} of ${options.cells.length} cells to run -> ${store.dir}`);
 
   const records = new Map(previous);
+  const writeSummary = async (): Promise<void> => {
+    const summary = summaryOf(store.runId, options, records, models, startedAt);
+    await store.writeSummary(summary, renderCsv(summary));
+  };
   const cpus = availableParallelism();
   const estimates = new Map(todo.map((c) => [c.key, estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })]));
   let estimatedDone = 0;
   let actualDone = 0;
   let ran = 0;
   let outcome = 'success' as 'success' | 'failure' | 'interrupted';
+  const began = Date.now();
+  const position = new Map(todo.map((c, i) => [c.key, i + 1]));
+  const tag = (cell: Cell): string => `[${position.get(cell.key) ?? '?'}/${todo.length}] ${cell.key}`;
+  const store1 = async (open: OpenCell): Promise<CellRecord> => {
+    const record = cellRecord(open);
+    await store.writeCell(record);
+    records.set(open.cell.key, record);
+    await writeSummary();
+    return record;
+  };
   try {
-    for (const [index, cell] of todo.entries()) {
-      if (signal?.aborted) {
-        outcome = 'interrupted';
-        break;
-      }
-      const remaining = todo.slice(index).reduce((s, c) => s + (estimates.get(c.key) ?? 0), 0);
+    for (const group of interleaveGroups(todo)) {
+      if (signal?.aborted) break;
+      const remaining = todo.filter((c) => !records.has(c.key) || !isDone(records.get(c.key), c)).reduce((s, c) => s + (estimates.get(c.key) ?? 0), 0);
       const scale = estimatedDone > 0 ? actualDone / estimatedDone : 1;
       const eta = formatDuration(remaining * scale);
-      const provider = providers[cell.target];
-      const began = Date.now();
-      const ctx: CellContext = {
-        config,
-        models: Object.fromEntries(models),
-        provider,
-        providerCtx,
-        log,
-        onPhase: (phase) => log.progress(`[${index + 1}/${todo.length}] ${cell.key}: ${phase} (ETA ${eta})`),
-        onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
-          const name = cell.target === 'vm' ? instance : host;
-          if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
-        },
-      };
-      if (signal) ctx.signal = signal;
-      const record = await runCell(cell, ctx);
-      ran++;
-      actualDone += (Date.now() - began) / 1000;
-      estimatedDone += estimates.get(cell.key) ?? 0;
-      await store.writeCell(record);
-      records.set(cell.key, record);
-      const s = record.summary;
-      if (s.status === 'completed') {
-        const figure = s.workload === 'latency' ? `${s.latency_ms?.mean.toFixed(2)} ms mean` : `${s.throughput_ips?.toFixed(1)} img/s`;
-        log.info(`[${index + 1}/${todo.length}] ${cell.key}: ${figure}, threads ${s.threads}, batch ${s.batch}${s.valid ? '' : ` (flags: ${s.flags.join(', ')})`}`);
-      } else {
-        if (outcome !== 'interrupted') outcome = 'failure';
-        log.warn(`[${index + 1}/${todo.length}] ${cell.key}: failed: ${s.error ?? 'unknown reason'}`);
+      const opened: OpenCell[] = [];
+      try {
+        for (const cell of group) {
+          if (signal?.aborted) break;
+          const provider = providers[cell.target];
+          const ctx: CellContext = {
+            config,
+            models: Object.fromEntries(models),
+            provider,
+            providerCtx,
+            log,
+            onPhase: (phase) => log.progress(`${tag(cell)}: ${phase} (ETA ${eta})`),
+            onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
+              const name = cell.target === 'vm' ? instance : host;
+              if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
+            },
+          };
+          if (signal) ctx.signal = signal;
+          const open = await openCell(cell, ctx, previous.get(cell.key));
+          opened.push(open);
+          ran++;
+          if (open.error !== undefined) {
+            await store1(open);
+            log.warn(`${tag(cell)}: failed: ${open.error}`);
+          }
+        }
+        // Trials interleaved: round r runs every cell's next trial, the order reversed each round.
+        for (let round = 0; opened.some((o) => trialsLeft(o) > 0); round++) {
+          for (const open of roundOrder(opened, round)) {
+            if (signal?.aborted) break;
+            if (trialsLeft(open) === 0) continue;
+            const event = { cell: open.cell, trial: open.trials.length, cpus: [...new Set(open.instances.flatMap((i) => i.target.cpus ?? []))].sort((a, b) => a - b) };
+            await options.onTrial?.({ phase: 'start', ...event });
+            const trial = await runTrial(open);
+            await options.onTrial?.({ phase: 'end', ...event });
+            const record = await store1(open);
+            const n = `trial ${trial.index + 1}/${open.cell.measure.repeats}`;
+            if (trial.status === 'failed') log.warn(`${tag(open.cell)} ${n}: failed: ${trial.error}`);
+            else log.info(`${tag(open.cell)} ${n}: ${trialFigure(record.summary, trial.index)}`);
+          }
+          if (signal?.aborted) break;
+        }
+      } finally {
+        for (const open of opened) {
+          await closeCell(open);
+          const record = await store1(open);
+          const s = record.summary;
+          if (s.status === 'completed') {
+            log.info(`${tag(open.cell)}: ${cellFigure(s)}, threads ${s.threads}, batch ${s.batch}: ${s.validity.toUpperCase()}${s.reasons.length > 0 ? ` (${s.reasons.join('; ')})` : ''}`);
+          } else {
+            if (!signal?.aborted) outcome = 'failure';
+            if (open.error === undefined) log.warn(`${tag(open.cell)}: failed: ${s.error}`);
+          }
+          estimatedDone += estimates.get(open.cell.key) ?? 0;
+        }
+        actualDone = (Date.now() - began) / 1000;
       }
-      await store.writeSummary(summaryOf(store.runId, options, records, models, startedAt));
     }
     if (signal?.aborted) outcome = 'interrupted';
   } finally {
@@ -149,10 +226,22 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
       for (const f of facts) if (!hosts.has(f.name)) hosts.set(f.name, f);
     }
     await Promise.all([...new Set(Object.values(providers))].map((p) => p.shutdown(outcome, providerCtx).catch((error: unknown) => log.warn(`provider shutdown: ${String(error)}`))));
-    const summary = summaryOf(store.runId, options, records, models, startedAt);
-    await store.writeSummary(summary);
+    await writeSummary();
     await writeManifest();
   }
   const summary = summaryOf(store.runId, options, records, models, startedAt);
   return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted' };
+}
+
+function trialFigure(s: CellSummary, index: number): string {
+  const t = s.trials.find((x) => x.index === index);
+  const m = WORKLOAD_METRIC[s.workload];
+  return t?.status === 'completed' ? `${t[m.name].toFixed(2)} ${m.unit}` : 'done';
+}
+
+function cellFigure(s: CompletedCell): string {
+  const m = WORKLOAD_METRIC[s.workload];
+  const e = s[m.name];
+  const ci = e.ci95 ? ` (95% CI ${e.ci95[0].toFixed(2)}-${e.ci95[1].toFixed(2)})` : '';
+  return `${e.mean.toFixed(2)} ${m.unit}${ci} over ${e.n} trials`;
 }

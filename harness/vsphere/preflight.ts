@@ -2,7 +2,7 @@
 // each configuration's vCPUs and memory fit the hosts in scope (vCPUs equal to a host's logical
 // CPUs is a warning: the study's config 10 does that), DRS fully automated (VMs may move
 // mid-cell), and datastore space for the VMs to create.
-import type { Finding } from '../providers/provider.js';
+import type { Finding } from '../core/shared-types.js';
 import type { VimClient } from './client.js';
 import type { EsxiHost } from './host-facts.js';
 import type { ResolvedPlacement } from './placement.js';

@@ -1,0 +1,144 @@
+// A cell's summary from its trials (pure): each trial aggregated on its own, then the
+// statistics across trials (mean, sd, CV, Student t 95% CI), percentiles of the pooled raw
+// samples, validity flags and noise findings turned into VALID / INVALID / NOISY with reasons.
+import type { Measure, NoiseThresholds } from '../config/types.js';
+import { WORKLOAD_METRIC } from '../core/vocabulary.js';
+import { aggregateTrial, type Aggregate } from './aggregate.js';
+import type { CellSetup, InstanceRaw, TrialRecord } from './cell-record.js';
+import { flagWords, type Flag } from './flags.js';
+import { cellFindings, trialFindings, trialNoise } from './noise.js';
+import { latencyStats } from './percentiles.js';
+import { estimate } from './statistics.js';
+import type { CellSummary, CompletedCell, CompletedTrial, InstanceSummary, LatencyStats, TrialSummary } from './types.js';
+
+/** What a cell is, before anything is measured. */
+export type CellIdentity = Pick<
+  CompletedCell,
+  'key' | 'workload' | 'precision' | 'target' | 'configuration' | 'instances' | 'vcpus_per_instance' | 'memory_gb_per_instance' | 'batch' | 'threads' | 'repeats'
+>;
+
+export interface SummarizeInput {
+  identity: CellIdentity;
+  setup: CellSetup | null;
+  trials: readonly TrialRecord[];
+  notes: readonly string[];
+  measure: Measure;
+  maxSkewFraction: number;
+  noise: NoiseThresholds;
+  /** Why the cell could not be set up or was cut short; makes it failed. */
+  error?: string;
+}
+
+function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+function roundStats(s: LatencyStats): LatencyStats {
+  return { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
+}
+
+function latencies(instances: readonly InstanceRaw[]): number[] {
+  const out: number[] = [];
+  for (const i of instances) for (let k = 0; k < i.starts_ms.length; k++) out.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+  return out;
+}
+
+// One row per instance over all trials: mean throughput, pooled latencies, worst status.
+function perInstance(trials: readonly TrialRecord[], aggs: readonly Aggregate[]): InstanceSummary[] {
+  const byName = new Map<string, { rows: InstanceSummary[]; raws: InstanceRaw[] }>();
+  aggs.forEach((agg, t) => {
+    const raws = trials[t]?.instances ?? [];
+    for (const row of agg.per_instance) {
+      const entry = byName.get(row.name) ?? { rows: [], raws: [] };
+      entry.rows.push(row);
+      const raw = raws.find((r) => r.name === row.name);
+      if (raw) entry.raws.push(raw);
+      byName.set(row.name, entry);
+    }
+  });
+  return [...byName.values()].map(({ rows, raws }) => {
+    const last = rows[rows.length - 1] as InstanceSummary;
+    const bad = rows.find((r) => r.status !== 'completed');
+    const stats = latencyStats(latencies(raws));
+    const rss = rows.map((r) => r.peak_rss_bytes).filter((v): v is number => v !== null);
+    const out: InstanceSummary = {
+      ...last,
+      status: bad?.status ?? 'completed',
+      throughput_ips: round(rows.reduce((s, r) => s + r.throughput_ips, 0) / rows.length),
+      latency_ms: stats && roundStats(stats),
+      first_inference_ms: rows[0]?.first_inference_ms ?? null,
+      steps: rows.reduce((s, r) => s + r.steps, 0),
+      peak_rss_bytes: rss.length > 0 ? Math.max(...rss) : null,
+    };
+    if (bad?.error !== undefined) out.error = bad.error;
+    else delete out.error;
+    return out;
+  });
+}
+
+/** The summary of a cell from its setup and trial records. */
+export function summarizeCell(input: SummarizeInput): CellSummary {
+  const { identity, setup, trials } = input;
+  const aggs = trials.map((t) => aggregateTrial({ instances: t.instances, measure: input.measure, maxSkewFraction: input.maxSkewFraction }));
+  const summaries: TrialSummary[] = trials.map((t, k) => {
+    const agg = aggs[k] as Aggregate;
+    if (t.status === 'failed') return { status: 'failed', index: t.index, error: t.error };
+    if (agg.status === 'failed') return { status: 'failed', index: t.index, error: agg.error };
+    const noise = trialNoise(t.instances);
+    const bound = setup?.multistream;
+    const overBound: Flag[] = bound && bound.batch_found > 0 && agg.latency_ms[bound.statistic] > bound.bound_ms ? ['bound_exceeded_in_confirming_run'] : [];
+    return {
+      status: 'completed',
+      index: t.index,
+      throughput_ips: agg.throughput_ips,
+      latency_mean_ms: agg.latency_ms.mean,
+      window_s: agg.window_s,
+      start_skew_ms: agg.start_skew_ms,
+      flags: [...agg.flags, ...overBound],
+      noise,
+      noisy: trialFindings(noise, input.noise),
+    };
+  });
+  const base = {
+    ...identity,
+    per_instance: perInstance(trials, aggs),
+    ...(setup ? { threads: setup.threads, batch: setup.batch } : {}),
+    ...(setup?.thread_probes ? { thread_probes: setup.thread_probes } : {}),
+    ...(setup?.multistream ? { multistream: setup.multistream } : {}),
+    ...(input.notes.length > 0 ? { notes: [...input.notes] } : {}),
+  };
+  const completed = summaries.filter((t): t is CompletedTrial => t.status === 'completed');
+  const failedTrial = summaries.find((t) => t.status === 'failed');
+  const error =
+    input.error ??
+    (failedTrial?.status === 'failed' ? `trial ${failedTrial.index + 1}: ${failedTrial.error}` : undefined) ??
+    (completed.length < identity.repeats ? `only ${completed.length} of ${identity.repeats} trials completed` : undefined);
+  if (error !== undefined || !setup) return { ...base, status: 'failed', error: error ?? 'not set up', trials: summaries };
+
+  const throughput = estimate(completed.map((t) => t.throughput_ips));
+  const latency = estimate(completed.map((t) => t.latency_mean_ms));
+  const headline = WORKLOAD_METRIC[identity.workload].name;
+  const flags = [...new Set<Flag>([...setup.flags, ...completed.flatMap((t) => t.flags)])];
+  const noise = cellFindings(completed, headline, headline === 'throughput_ips' ? throughput.cv : latency.cv, input.noise);
+  const pooled = latencyStats(trials.filter((t) => t.status === 'completed').flatMap((t) => latencies(t.instances)));
+  const firstAgg = aggs.find((a) => a.status === 'completed');
+  const skews = completed.map((t) => t.start_skew_ms).filter((v): v is number => v !== null);
+  const rounded = (e: typeof throughput): typeof throughput => ({ n: e.n, mean: round(e.mean), sd: round(e.sd, 4), cv: round(e.cv, 5), ci95: e.ci95 && [round(e.ci95[0], 4), round(e.ci95[1], 4)] });
+  const cell: CompletedCell = {
+    ...base,
+    status: 'completed',
+    validity: flags.length > 0 ? 'invalid' : noise.length > 0 ? 'noisy' : 'valid',
+    flags,
+    noise,
+    reasons: [...flagWords(flags), ...noise.map((n) => n.reason)],
+    throughput_ips: rounded(throughput),
+    latency_mean_ms: rounded(latency),
+    latency_ms: roundStats(pooled as LatencyStats),
+    first_inference_ms: firstAgg?.status === 'completed' ? firstAgg.first_inference_ms : null,
+    start_skew_ms: skews.length > 0 ? round(Math.max(...skews)) : null,
+    window_s: round(completed.reduce((s, t) => s + t.window_s, 0) / completed.length, 6),
+    trials: completed,
+  };
+  return cell;
+}
