@@ -1,7 +1,7 @@
 // `vharness compare` in the terminal: the caveats, then the matched cells of two runs side by
 // side with each side's mean ± 95% CI and the verdict of B vs A, then the unmatched cells.
 import Table from 'cli-table3';
-import type { Workload } from '../core/vocabulary.js';
+import { WORKLOAD_METRIC, type Workload } from '../core/vocabulary.js';
 import type { CellSummary } from '../results/types.js';
 import type { TextTable } from './figures.js';
 import type { CellPair, RunComparison } from './compare-cells.js';
@@ -20,7 +20,7 @@ function row(p: CellPair): string[] {
     p.configuration,
     String(p.instances),
     p.workload === 'multistream' ? `${p.batch.a} / ${p.batch.b}` : String(p.a.batch),
-    p.workload === 'latency' ? 'mean ms' : 'img/s',
+    WORKLOAD_METRIC[p.workload].unit,
     side(p.a),
     side(p.b),
     p.comparison.reason,

@@ -25,7 +25,7 @@ describe('vharness compare / report formats', { timeout: 60_000 }, () => {
     const r = await vharness(['compare', dirs.a, dirs.p]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /caveat: CPU models differ: A Intel\(R\) Xeon\(R\) Platinum 8160 CPU @ 2\.10GHz; B AMD EPYC 7B13/);
-    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ 1 +│ 1 +│ 1 +│ mean ms +│ [\d.]+ ± [\d.]+ +│ [\d.]+ ± [\d.]+ +│ B is [\d.]+(%|x) slower than A/);
+    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ 1 +│ 1 +│ 1 +│ ms +│ [\d.]+ ± [\d.]+ +│ [\d.]+ ± [\d.]+ +│ B is [\d.]+(%|x) slower than A/);
     assert.match(r.stdout, /only in A \(\d+\):\n {2}scaling\/fp32\/vm\/c5/);
     assert.match(r.stdout, /INVALID/);
     assert.match(r.stdout, /inconclusive: the B cell is noisy/);
