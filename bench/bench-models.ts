@@ -1,8 +1,8 @@
 // The model files the bench measures (the same files for every side-by-side pair), and the
 // timing of an uncached build in a child process with its own empty cache.
 import { fileURLToPath } from 'node:url';
-import { ensureModel } from '../agent/model/resolve.js';
-import type { ModelInfo } from '../agent/model/types.js';
+import { ensureModel } from '../model/resolve.js';
+import type { ModelInfo } from '../model/types.js';
 import { runJson } from './child-json.js';
 
 export type BenchModel = ModelInfo;

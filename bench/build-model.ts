@@ -1,6 +1,6 @@
 // Child of the bench: builds ResNet-50 at one precision through the model API (in whatever cache
 // VHARNESS_CACHE names) and prints how long it took. Usage: node build-model.js fp32|int8
-import { buildModel } from '../agent/model/build.js';
+import { buildModel } from '../model/build.js';
 
 const precision = process.argv[2];
 if (precision !== 'fp32' && precision !== 'int8') {

@@ -1,6 +1,6 @@
 // The one CLI edge: parse the command, run it, turn known errors into `error: message` and
 // an exit code. Nothing below this file calls process.exit.
-import { ExitCode, VharnessError } from './errors.js';
+import { asVharnessError, ExitCode, VharnessError } from './errors.js';
 
 /** A subcommand: `run` returns the exit code; `--help` is handled here from `usage`. */
 export interface Command {
@@ -76,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Prints a known error as one message (plus hint), an unknown one with its stack. */
-export function reportError(error: unknown): number {
+export function reportError(thrown: unknown): number {
+  const error = asVharnessError(thrown);
   if (error instanceof VharnessError) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);

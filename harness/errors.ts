@@ -1,5 +1,6 @@
 // Named error classes with one exit code per failure class (listed in the README).
 // Library code throws these; only harness/cli.ts turns them into a message and an exit code.
+import { ModelFailure } from '../model/model-failure.js';
 
 export const ExitCode = {
   ok: 0,
@@ -98,6 +99,14 @@ export class VsphereError extends VharnessError {
   constructor(message: string, options?: VharnessErrorOptions) {
     super(message, ExitCode.vsphere, options);
   }
+}
+
+/** The model package's failures as the controller's classes (model/ knows no exit codes): a bad
+ * input image is bad input (exit 2), anything else about a model exit 4. Other errors pass through. */
+export function asVharnessError(error: unknown): unknown {
+  if (!(error instanceof ModelFailure)) return error;
+  const options: VharnessErrorOptions = { cause: error.cause, hint: error.hint };
+  return error.kind === 'input' ? new UsageError(error.message, options) : new ModelError(error.message, options);
 }
 
 /** Render a received value for an error message: short, quoted strings, JSON otherwise. */

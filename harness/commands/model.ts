@@ -6,18 +6,18 @@ import { intFlag, parse } from '../args.js';
 import type { Command } from '../cli.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { buildKey, buildModel, DEFAULT_SEED, type BuiltModel } from '../../agent/model/build.js';
-import { lookupModel } from '../../agent/model/model-cache.js';
-import { architectures, isArchName } from '../../agent/model/resnet-arch.js';
-import { ensureModel } from '../../agent/model/resolve.js';
-import { DEFAULT_CALIBRATION_IMAGES, DEFAULT_FOLDER_IMAGES, evaluationSeed, quantizeToInt8 } from '../../agent/model/quantize-file.js';
-import { CalibrationMethod } from '../../agent/model/calibrate.js';
-import { optimizedOpCounts } from '../../agent/model/optimized-ops.js';
-import { noiseAgreement, type NoiseAgreement } from '../../agent/model/noise-agreement.js';
-import { readModelFile } from '../../agent/model/onnx-file.js';
-import { graphStats } from '../../agent/model/graph-stats.js';
+import { buildKey, buildModel, DEFAULT_SEED, type BuiltModel } from '../../model/build.js';
+import { lookupModel } from '../../model/model-cache.js';
+import { architectures, isArchName } from '../../model/resnet-arch.js';
+import { ensureModel } from '../../model/resolve.js';
+import { DEFAULT_CALIBRATION_IMAGES, DEFAULT_FOLDER_IMAGES, evaluationSeed, quantizeToInt8 } from '../../model/quantize-file.js';
+import { CalibrationMethod } from '../../model/calibrate.js';
+import { optimizedOpCounts } from '../../model/optimized-ops.js';
+import { noiseAgreement, type NoiseAgreement } from '../../model/noise-agreement.js';
+import { readModelFile } from '../../model/onnx-file.js';
+import { graphStats } from '../../model/graph-stats.js';
 import type { Precision } from '../../agent/protocol.js';
-import type { ModelInfo, QuantizedModelInfo } from '../../agent/model/types.js';
+import type { ModelInfo, QuantizedModelInfo } from '../../model/types.js';
 
 const usage = `usage: vharness model build --arch resnet50|tiny --precision fp32|int8 [options]
        vharness model quantize IN.onnx OUT.onnx [options]

@@ -2,9 +2,9 @@
 // reference model (how int8 is checked against fp32 without ImageNet).
 import { imageShape, predict, tensorFrom, type LoadedModel } from '../../agent/infer.js';
 import { ModelError } from '../errors.js';
-import { decodeImageFile } from './decode-image.js';
+import { decodeImageFile } from '../../model/decode-image.js';
 import type { ImageDataset } from './image-dataset.js';
-import { preprocessImage } from './preprocess-image.js';
+import { preprocessImage } from '../../model/preprocess-image.js';
 import { topK } from './top-k.js';
 
 export interface AccuracyResult {

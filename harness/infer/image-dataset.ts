@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { IMAGE_EXTENSIONS } from './decode-image.js';
+import { IMAGE_EXTENSIONS } from '../../model/decode-image.js';
 
 export interface LabeledImage {
   path: string;

@@ -3,7 +3,7 @@ import { formatCpuList } from '../../agent/cpu-list.js';
 import type { SysInfo } from '../../agent/protocol.js';
 import { formatMeasure } from '../report/format-number.js';
 import type { AccuracyResult, AgreementResult } from './accuracy.js';
-import type { ModelInfo } from '../../agent/model/types.js';
+import type { ModelInfo } from '../../model/types.js';
 import type { SpeedSummary } from './speed-summary.js';
 
 /** What `vharness infer` reports; also its --json output. */

@@ -1,8 +1,8 @@
 // Turns `--model` / `--reference` into a model file through the model API: an arch name is
 // built on demand (cached by content); a path is read (and quantized on demand for int8).
-import { ensureModel } from '../../agent/model/resolve.js';
-import { syntheticImages } from '../../agent/model/synthetic-images.js';
-import type { ModelInfo } from '../../agent/model/types.js';
+import { ensureModel } from '../../model/resolve.js';
+import { syntheticImages } from '../../model/synthetic-images.js';
+import type { ModelInfo } from '../../model/types.js';
 import type { Precision } from '../../agent/protocol.js';
 import type { Logger } from '../log.js';
 import type { ImageSource } from './accuracy.js';

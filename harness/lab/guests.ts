@@ -51,6 +51,10 @@ function sshdConfig(spec: GuestSpec, hostKey: string): string {
 /** The shell run as the namespace's pid 1: private /run for /run/sshd, optional hidden node, then sshd. */
 function guestScript(spec: Pick<GuestSpec, 'dir' | 'withoutNode' | 'nodePaths'>, config: string): string {
   const lines = ['set -e', 'mount -t tmpfs -o mode=755 vharness-lab /run', 'mkdir -m 755 /run/sshd'];
+  // A guest is a clean host: this machine's ~/.bashrc (sourced by bash for every SSH command)
+  // must not run there. A pyenv init in it serializes every command behind one rehash lock,
+  // which a killed guest can leave behind: each SSH command then waits 60 s.
+  lines.push('if [ -f "$HOME/.bashrc" ]; then mount --bind /dev/null "$HOME/.bashrc"; fi');
   if (spec.withoutNode) {
     const empty = join(spec.dir, 'no-node');
     for (const path of spec.nodePaths) lines.push(`mount --bind '${empty}' '${path}'`);

@@ -1,7 +1,7 @@
 // Builds (or finds in the cache) the model files a run needs, one per precision.
 import type { Precision } from '../core/vocabulary.js';
-import { ensureModel } from '../../agent/model/resolve.js';
-import type { ModelInfo } from '../../agent/model/types.js';
+import { ensureModel } from '../../model/resolve.js';
+import type { ModelInfo } from '../../model/types.js';
 import type { ModelChoice } from '../config/types.js';
 import type { Logger } from '../log.js';
 

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import jpeg from 'jpeg-js';
 import ort from '../../../agent/onnxruntime.js';
 import { PNG } from 'pngjs';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../../../harness/infer/preprocess-image.js';
+import { IMAGENET_MEAN, IMAGENET_STD } from '../../../model/preprocess-image.js';
 import type { InferReport } from '../../../harness/infer/infer-text.js';
 import { TINY_CLASSES, TINY_SHAPE, writeTinyModel } from '../../agent/tiny-onnx-fixture.js';
 import { runCli, type CliRun } from '../../cli-process.js';
@@ -154,11 +154,15 @@ describe('vharness infer', () => {
     const notOnnx = join(dir, 'not-a-model.onnx');
     writeFileSync(notOnnx, 'hello');
     cases.push([['--model', notOnnx], 4, /not-a-model\.onnx: not an ONNX model/]);
+    // An unreadable image is bad input (the model package's 'input' failure), not a model error.
+    mkdirSync(join(dir, 'broken-set', 'cat'), { recursive: true });
+    writeFileSync(join(dir, 'broken-set', 'cat', 'broken.jpg'), 'not an image');
+    cases.push([['--model', model, '--accuracy', '--dataset', join(dir, 'broken-set')], 2, /broken\.jpg is not a JPEG or PNG image/]);
     for (const [args, code, message] of cases) {
       const run = await vharness(['infer', ...args, '--steps', '1', '--warmup', '0']);
       assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
-      assert.match(run.stderr, /^(loading .*\n)?error: /);
+      assert.match(run.stderr, /^(loading .*\n)?(accuracy over .*\n)?error: /);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
     }
   });

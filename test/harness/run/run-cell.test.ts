@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ensureModel } from '../../../agent/model/resolve.js';
+import { ensureModel } from '../../../model/resolve.js';
 import { loadConfig } from '../../../harness/config/load.js';
 import type { Config } from '../../../harness/config/types.js';
 import { silentLogger } from '../../../harness/log.js';

@@ -1,7 +1,7 @@
 // Top-1 classes of a model over a set of images, in onnxruntime-node: the basis of fp32/int8
 // agreement and of the noise-robustness check of the synthetic nets.
-import ort from '../onnxruntime.js';
-import { ModelError } from '../../harness/errors.js';
+import ort from '../agent/onnxruntime.js';
+import { ModelFailure } from './model-failure.js';
 import { fixedBatch, padBatch } from './fixed-batch.js';
 
 export interface TopClassesOptions {
@@ -17,7 +17,7 @@ export async function topClasses(modelPath: string, images: Float32Array, count:
   try {
     session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', intraOpNumThreads: options.threads ?? 0 });
   } catch (error) {
-    throw new ModelError(`${modelPath}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ModelFailure(`${modelPath}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   try {
     const per = shape.reduce((a, b) => a * b, 1);

@@ -1,9 +1,9 @@
 // Reading and writing ONNX files through onnx-proto (protobufjs static code). Read errors become
-// ModelError naming the file; nothing here knows about particular architectures.
+// ModelFailure naming the file; nothing here knows about particular architectures.
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 
 export const onnx = onnxProto.onnx;
 export type ModelProto = onnxProto.onnx.ModelProto;
@@ -29,7 +29,7 @@ export interface LoadedModel {
   model: ModelProto;
 }
 
-/** Reads and decodes an ONNX file; a missing file or non-ONNX bytes give a ModelError. */
+/** Reads and decodes an ONNX file; a missing file or non-ONNX bytes give a ModelFailure. */
 export async function readModelFile(path: string): Promise<LoadedModel> {
   let bytes: Buffer;
   try {
@@ -37,7 +37,7 @@ export async function readModelFile(path: string): Promise<LoadedModel> {
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code || 'cannot be read';
-    throw new ModelError(`${path}: ${why}`, { cause: error, hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
+    throw new ModelFailure(`${path}: ${why}`, { cause: error, hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });
   }
   return { path, bytes, sha256: sha256Hex(bytes), model: decodeModel(bytes, path) };
 }
@@ -48,10 +48,10 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    throw new ModelError(`${label}: not an ONNX model (protobuf decode failed: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    throw new ModelFailure(`${label}: not an ONNX model (protobuf decode failed: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   if (!model.graph || (model.graph.node ?? []).length === 0 || model.opsetImport.length === 0) {
-    throw new ModelError(`${label}: not an ONNX model (no graph, nodes or opset import)`);
+    throw new ModelFailure(`${label}: not an ONNX model (no graph, nodes or opset import)`);
   }
   return model;
 }

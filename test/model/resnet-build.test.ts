@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { architectures } from '../../../agent/model/resnet-arch.js';
-import { buildResnet } from '../../../agent/model/resnet-build.js';
-import { decodeModel, sha256Hex, defaultOpset, int64 } from '../../../agent/model/onnx-file.js';
-import { graphStats } from '../../../agent/model/graph-stats.js';
+import { architectures } from '../../model/resnet-arch.js';
+import { buildResnet } from '../../model/resnet-build.js';
+import { decodeModel, sha256Hex, defaultOpset, int64 } from '../../model/onnx-file.js';
+import { graphStats } from '../../model/graph-stats.js';
 
 test('tiny: same seed gives byte-identical files, another seed a different file', () => {
   const a = buildResnet(architectures.tiny, { seed: 1 });

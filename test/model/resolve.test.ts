@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useTempCache } from './temp-cache.js';
-import { ensureModel } from '../../../agent/model/resolve.js';
-import { buildModel } from '../../../agent/model/build.js';
-import { ModelError } from '../../../harness/errors.js';
-import { GraphWriter, batchedValueInfo } from '../../../agent/model/graph-writer.js';
-import { encodeModel, sha256Hex } from '../../../agent/model/onnx-file.js';
-import { floatTensor } from '../../../agent/model/tensor-data.js';
+import { ensureModel } from '../../model/resolve.js';
+import { buildModel } from '../../model/build.js';
+import { ModelFailure } from '../../model/model-failure.js';
+import { GraphWriter, batchedValueInfo } from '../../model/graph-writer.js';
+import { encodeModel, sha256Hex } from '../../model/onnx-file.js';
+import { floatTensor } from '../../model/tensor-data.js';
 
 let cache: ReturnType<typeof useTempCache>;
 before(() => {
@@ -57,31 +57,32 @@ test('a path to an fp32 file is described from its graph', async () => {
   assert.equal(info.inputName, 'input');
 });
 
-function assertModelError(message: RegExp): (error: unknown) => boolean {
+function assertModelFailure(message: RegExp): (error: unknown) => boolean {
   return (error) => {
-    assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
+    assert.ok(error instanceof ModelFailure, `expected a ModelFailure, got ${String(error)}`);
+    assert.equal(error.kind, 'model');
     assert.match(error.message, message);
     return true;
   };
 }
 
-test('bad input: missing file, unknown name, not ONNX, wrong input rank -> ModelError naming the problem', async () => {
-  await assert.rejects(ensureModel(join(cache.dir, 'nope.onnx'), 'fp32'), assertModelError(/nope\.onnx: no such file/));
-  await assert.rejects(ensureModel('resnet51', 'fp32'), assertModelError(/unknown model 'resnet51'/));
+test('bad input: missing file, unknown name, not ONNX, wrong input rank -> ModelFailure naming the problem', async () => {
+  await assert.rejects(ensureModel(join(cache.dir, 'nope.onnx'), 'fp32'), assertModelFailure(/nope\.onnx: no such file/));
+  await assert.rejects(ensureModel('resnet51', 'fp32'), assertModelFailure(/unknown model 'resnet51'/));
   const text = join(cache.dir, 'text.onnx');
   await writeFile(text, 'this is not a model\n');
-  await assert.rejects(ensureModel(text, 'fp32'), assertModelError(/text\.onnx: not an ONNX model/));
+  await assert.rejects(ensureModel(text, 'fp32'), assertModelFailure(/text\.onnx: not an ONNX model/));
   const empty = join(cache.dir, 'empty.onnx');
   await writeFile(empty, '');
-  await assert.rejects(ensureModel(empty, 'int8'), assertModelError(/not an ONNX model/));
+  await assert.rejects(ensureModel(empty, 'int8'), assertModelFailure(/not an ONNX model/));
   // A valid ONNX model whose input is [N, 16] features, not an image batch.
   const g = new GraphWriter();
   g.initializer(floatTensor('w', [4, 16], new Float32Array(64)));
   g.node('Gemm', ['x', 'w'], ['y'], 'fc', { transB: 1 });
   const flat = join(cache.dir, 'flat.onnx');
   await writeFile(flat, encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: { name: 'flat', node: g.nodes, initializer: g.initializers, input: [batchedValueInfo('x', [16])], output: [batchedValueInfo('y', [4])] } }));
-  await assert.rejects(ensureModel(flat, 'fp32'), assertModelError(/input 'x' has rank 2, expected a 4-D image batch/));
-  await assert.rejects(ensureModel(flat, 'int8'), assertModelError(/rank 2/));
+  await assert.rejects(ensureModel(flat, 'fp32'), assertModelFailure(/input 'x' has rank 2, expected a 4-D image batch/));
+  await assert.rejects(ensureModel(flat, 'int8'), assertModelFailure(/rank 2/));
 });
 
 test('concurrent requests for one model share a single build', async () => {

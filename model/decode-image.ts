@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { UsageError } from '../errors.js';
+import { ModelFailure } from './model-failure.js';
 
 export interface RgbaImage {
   width: number;
@@ -18,13 +18,13 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '
 // Refuse images whose decoded pixels would not fit comfortably in memory.
 const MAX_MEGAPIXELS = 100;
 
-/** Reads and decodes one image; UsageError naming the file when it is not a readable JPEG/PNG. */
+/** Reads and decodes one image; ModelFailure (kind 'input') naming the file when it is not a readable JPEG/PNG. */
 export async function decodeImageFile(path: string): Promise<RgbaImage> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new UsageError(`cannot read image ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ModelFailure(`cannot read image ${path}: ${(error as Error).message}`, { kind: 'input', cause: error });
   }
   return decodeImage(bytes, path);
 }
@@ -43,7 +43,7 @@ export function decodeImage(bytes: Buffer, name: string): RgbaImage {
       return { width: image.width, height: image.height, data: image.data };
     }
   } catch (error) {
-    throw new UsageError(`cannot decode image ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ModelFailure(`cannot decode image ${name}: ${error instanceof Error ? error.message : String(error)}`, { kind: 'input', cause: error });
   }
-  throw new UsageError(`${name} is not a JPEG or PNG image (extension ${extname(name) || 'none'})`);
+  throw new ModelFailure(`${name} is not a JPEG or PNG image (extension ${extname(name) || 'none'})`, { kind: 'input' });
 }

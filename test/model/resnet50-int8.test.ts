@@ -4,11 +4,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useTempCache } from './temp-cache.js';
-import { buildModel } from '../../../agent/model/build.js';
-import { optimizedOpCounts } from '../../../agent/model/optimized-ops.js';
-import { noiseAgreement } from '../../../agent/model/noise-agreement.js';
-import { evaluationSeed } from '../../../agent/model/quantize-file.js';
-import type { QuantizedModelInfo } from '../../../agent/model/types.js';
+import { buildModel } from '../../model/build.js';
+import { optimizedOpCounts } from '../../model/optimized-ops.js';
+import { noiseAgreement } from '../../model/noise-agreement.js';
+import { evaluationSeed } from '../../model/quantize-file.js';
+import type { QuantizedModelInfo } from '../../model/types.js';
 
 let cache: ReturnType<typeof useTempCache>;
 before(() => {

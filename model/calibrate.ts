@@ -1,8 +1,8 @@
 // Activation ranges for static quantization: the fp32 model runs in onnxruntime-node with the
 // tensors to quantize added as graph outputs, one image at a time. `minmax` keeps the extremes;
 // `percentile` (two passes: extremes, then a histogram) clips the rare outliers at both ends.
-import ort from '../onnxruntime.js';
-import { ModelError } from '../../harness/errors.js';
+import ort from '../agent/onnxruntime.js';
+import { ModelFailure } from './model-failure.js';
 import { fixedBatch, padBatch } from './fixed-batch.js';
 import { encodeModel, type ModelProto } from './onnx-file.js';
 import type { TensorRange } from './quantize.js';
@@ -22,7 +22,7 @@ const BINS = 4096;
 
 /** Ranges of `tensors` over `images` (count x C x H x W floats, NCHW). */
 export async function calibrate(model: ModelProto, label: string, tensors: string[], images: Float32Array, count: number, options: CalibrateOptions): Promise<Map<string, TensorRange>> {
-  if (count < 1) throw new ModelError(`${label}: calibration needs at least one image`);
+  if (count < 1) throw new ModelFailure(`${label}: calibration needs at least one image`);
   const graph = model.graph!;
   const existing = new Set((graph.output ?? []).map((o) => o.name ?? ''));
   const extra = tensors.filter((t) => !existing.has(t));
@@ -33,7 +33,7 @@ export async function calibrate(model: ModelProto, label: string, tensors: strin
   try {
     session = await ort.InferenceSession.create(encodeModel(probe), { graphOptimizationLevel: 'basic' });
   } catch (error) {
-    throw new ModelError(`${label}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ModelFailure(`${label}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   try {
     const inputName = session.inputNames[0]!;

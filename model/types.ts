@@ -1,5 +1,5 @@
-// The shapes the model builder, quantizer and their callers (agent, `vharness infer`, bench) share.
-import type { Precision } from '../protocol.js';
+// The shapes the model builder, quantizer and their callers (`vharness model`, `vharness infer`, run, bench) share.
+import type { Precision } from '../agent/protocol.js';
 
 export type { Precision };
 

@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useTempCache } from './temp-cache.js';
-import { buildModel } from '../../../agent/model/build.js';
-import { optimizedOpCounts } from '../../../agent/model/optimized-ops.js';
-import { noiseAgreement } from '../../../agent/model/noise-agreement.js';
-import { quantizeToInt8, measureAgreement, evaluationSeed } from '../../../agent/model/quantize-file.js';
-import { readModelFile, encodeModel, onnx, type ModelProto } from '../../../agent/model/onnx-file.js';
-import { graphStats } from '../../../agent/model/graph-stats.js';
-import { floatValues } from '../../../agent/model/tensor-data.js';
-import { ensureModel } from '../../../agent/model/resolve.js';
-import type { ModelInfo, QuantizedModelInfo } from '../../../agent/model/types.js';
+import { buildModel } from '../../model/build.js';
+import { optimizedOpCounts } from '../../model/optimized-ops.js';
+import { noiseAgreement } from '../../model/noise-agreement.js';
+import { quantizeToInt8, measureAgreement, evaluationSeed } from '../../model/quantize-file.js';
+import { readModelFile, encodeModel, onnx, type ModelProto } from '../../model/onnx-file.js';
+import { graphStats } from '../../model/graph-stats.js';
+import { floatValues } from '../../model/tensor-data.js';
+import { ensureModel } from '../../model/resolve.js';
+import type { ModelInfo, QuantizedModelInfo } from '../../model/types.js';
 
 let cache: ReturnType<typeof useTempCache>;
 before(() => {

@@ -2,7 +2,7 @@
 // int8 builds quantize the fp32 build with synthetic calibration images and report top-1
 // agreement with fp32 on 100 other synthetic images.
 import { resolve as resolvePath } from 'node:path';
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 import { architectures, isArchName, type ArchName } from './resnet-arch.js';
 import { BUILDER_VERSION, buildResnet } from './resnet-build.js';
 import { decodeModel } from './onnx-file.js';
@@ -59,10 +59,10 @@ async function buildUncached(archName: ArchName, precision: Precision, seed: num
 export async function buildModel(options: BuildOptions): Promise<BuiltModel> {
   const { arch: archName, precision } = options;
   if (!isArchName(archName)) {
-    throw new ModelError(`unknown arch '${archName}'`, { hint: `known archs: ${Object.keys(architectures).join(', ')}` });
+    throw new ModelFailure(`unknown arch '${archName}'`, { hint: `known archs: ${Object.keys(architectures).join(', ')}` });
   }
   const seed = options.seed ?? DEFAULT_SEED;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`Expected the seed to be an integer in [0, 2^32), got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelFailure(`Expected the seed to be an integer in [0, 2^32), got ${seed}`);
   const log = options.log ?? (() => {});
   const key = buildKey(archName, precision, seed);
   let info: BuiltModel | undefined = options.noCache ? undefined : await lookupModel(key);

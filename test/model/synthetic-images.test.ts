@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { syntheticImages } from '../../../agent/model/synthetic-images.js';
+import { syntheticImages } from '../../model/synthetic-images.js';
 
 test('images are deterministic, sized count x C x H x W, and image k depends only on (seed, k)', () => {
   const a = syntheticImages(5, 3, [3, 32, 32]);

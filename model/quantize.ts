@@ -4,7 +4,7 @@
 // activation gets one QuantizeLinear -> DequantizeLinear pair after its producer; pass-through
 // ops (MaxPool, Flatten, Reshape) reuse their input's parameters so the runtime can drop them.
 // Ops outside the supported set stay float and are reported.
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 import { GraphWriter } from './graph-writer.js';
 import { defaultOpset, int64, type ModelProto, type NodeProto, type TensorProto } from './onnx-file.js';
 import { imageInput, intAttr } from './graph-stats.js';
@@ -118,7 +118,7 @@ export function quantizeQdq(model: ModelProto, ranges: Map<string, TensorRange>,
   if (opset < 13) {
     const blocking = (graph.node ?? []).map((n) => n.opType ?? '').filter((op) => changedBefore13.has(op));
     if (blocking.length > 0) {
-      throw new ModelError(`${label}: opset ${opset} model uses ${[...new Set(blocking)].join(', ')}, whose meaning changed by opset 13 (needed for per-channel int8)`, {
+      throw new ModelFailure(`${label}: opset ${opset} model uses ${[...new Set(blocking)].join(', ')}, whose meaning changed by opset 13 (needed for per-channel int8)`, {
         hint: 'export the model with opset_version >= 13',
       });
     }

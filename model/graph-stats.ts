@@ -1,7 +1,7 @@
 // What a model graph says about itself without running it: the image input (name, per-image
 // shape), number of classes, parameter count and multiply-accumulates per image, by propagating
 // shapes through the CNN ops vharness handles. Works for fp32 graphs and QDQ int8 graphs.
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 import { int64, type ModelProto, type NodeProto } from './onnx-file.js';
 import { dimsOf, elementCount, intValues } from './tensor-data.js';
 
@@ -44,14 +44,14 @@ export function imageInput(model: ModelProto, label: string): { name: string; pe
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = (graph.input ?? []).filter((i) => !inits.has(i.name));
   const input = inputs[0];
-  if (!input || !input.name) throw new ModelError(`${label}: the graph has no input`);
+  if (!input || !input.name) throw new ModelFailure(`${label}: the graph has no input`);
   const dims = input.type?.tensorType?.shape?.dim ?? [];
   if (dims.length !== 4) {
-    throw new ModelError(`${label}: input '${input.name}' has rank ${dims.length}, expected a 4-D image batch [N, C, H, W]`);
+    throw new ModelFailure(`${label}: input '${input.name}' has rank ${dims.length}, expected a 4-D image batch [N, C, H, W]`);
   }
   const perImage = dims.slice(1).map((d) => (d.dimValue === null || d.dimValue === undefined ? 0 : int64(d.dimValue)));
   if (perImage.some((d) => d <= 0)) {
-    throw new ModelError(`${label}: input '${input.name}' needs fixed C, H, W dimensions, got [${dims.map((d) => d.dimParam || int64(d.dimValue)).join(', ')}]`);
+    throw new ModelFailure(`${label}: input '${input.name}' needs fixed C, H, W dimensions, got [${dims.map((d) => d.dimParam || int64(d.dimValue)).join(', ')}]`);
   }
   return { name: input.name, perImage };
 }

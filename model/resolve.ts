@@ -1,9 +1,9 @@
-// `ensureModel`: what the agent, `vharness infer` and the bench call to get a model file.
+// `ensureModel`: what `vharness infer`, `vharness run` and the bench call to get a model file.
 // A spec is an arch name (built on demand and cached) or a path to an .onnx file (fp32; for
 // int8 it is quantized on demand, cached by the file's sha256 and the quantizer options).
 import { basename, resolve as resolvePath } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 import { architectures, isArchName } from './resnet-arch.js';
 import { DEFAULT_SEED, buildModel } from './build.js';
 import { readModelFile } from './onnx-file.js';
@@ -28,7 +28,7 @@ export async function ensureModel(spec: string, precision: Precision, options: E
     () => false,
   );
   if (!exists && !spec.endsWith('.onnx') && !spec.includes('/')) {
-    throw new ModelError(`unknown model '${spec}': not an arch name and no such file`, { hint: `archs: ${Object.keys(architectures).join(', ')}; or pass a path to an .onnx file` });
+    throw new ModelFailure(`unknown model '${spec}': not an arch name and no such file`, { hint: `archs: ${Object.keys(architectures).join(', ')}; or pass a path to an .onnx file` });
   }
   const file = await readModelFile(path);
   const stats = graphStats(file.model, path);
@@ -46,7 +46,7 @@ export async function ensureModel(spec: string, precision: Precision, options: E
     classes: stats.classes,
   };
   if (isQuantizedGraph(file.model)) {
-    if (precision === 'fp32') throw new ModelError(`${path}: the model is already quantized, not fp32`, { hint: 'use it with precision int8, or pass its fp32 source' });
+    if (precision === 'fp32') throw new ModelFailure(`${path}: the model is already quantized, not fp32`, { hint: 'use it with precision int8, or pass its fp32 source' });
     return { ...base, precision: 'int8' };
   }
   if (precision === 'fp32') return base;

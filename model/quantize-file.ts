@@ -2,7 +2,7 @@
 // folder of JPEG/PNG images), rewrite as QDQ, measure agreement with the fp32 model, then store
 // in the cache under a key or write to a chosen path.
 import { resolve as resolvePath } from 'node:path';
-import { ModelError } from '../../harness/errors.js';
+import { ModelFailure } from './model-failure.js';
 import { encodeModel, readModelFile, sha256Hex } from './onnx-file.js';
 import { constantsToInitializers } from './constant-initializers.js';
 import { planQuantization, quantizeQdq, type TensorRange } from './quantize.js';
@@ -84,7 +84,7 @@ export async function quantizeToInt8(fp32: ModelInfo, options: QuantizeToInt8Opt
     await writeAtomic(path, bytes);
     info = { ...base, path, sha256: sha256Hex(bytes), bytes: bytes.length };
   } else {
-    if (!options.key) throw new ModelError(`${options.label}: quantized model needs a cache key or an output path`);
+    if (!options.key) throw new ModelFailure(`${options.label}: quantized model needs a cache key or an output path`);
     // Store first without agreement so the file exists for the check; then record the agreement.
     info = await storeModel<QuantizedModelInfo>(options.key, bytes, base);
   }

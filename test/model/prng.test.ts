@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Prng } from '../../../agent/model/prng.js';
+import { Prng } from '../../model/prng.js';
 
 test('the same seed and stream give the same numbers; pinned so a change is noticed', () => {
   const a = new Prng(1, 'weights');

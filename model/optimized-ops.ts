@@ -4,8 +4,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ort from '../onnxruntime.js';
-import { ModelError } from '../../harness/errors.js';
+import ort from '../agent/onnxruntime.js';
+import { ModelFailure } from './model-failure.js';
 import { decodeModel } from './onnx-file.js';
 
 /** Op type (with a `domain.` prefix outside the default domain) -> count after optimization. */
@@ -17,7 +17,7 @@ export async function optimizedOpCounts(modelPath: string): Promise<Record<strin
     try {
       session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', optimizedModelFilePath: out, intraOpNumThreads: 1, logSeverityLevel: 3 });
     } catch (error) {
-      throw new ModelError(`${modelPath}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ModelFailure(`${modelPath}: onnxruntime cannot load the model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     await session.release();
     const model = decodeModel(await readFile(out), out);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IMAGENET_MEAN, IMAGENET_STD, preprocessImage, resizeSideFor } from '../../../harness/infer/preprocess-image.js';
+import { IMAGENET_MEAN, IMAGENET_STD, preprocessImage, resizeSideFor } from '../../model/preprocess-image.js';
 
 function image(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]) {
   const data = new Uint8Array(width * height * 4);
