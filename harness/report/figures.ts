@@ -79,7 +79,8 @@ interface FigureDef {
 
 const common = (cell: CellSummary): string[] => [cell.precision, TARGET_LABELS[cell.target], cell.configuration];
 const done = (cell: CellSummary): CompletedCell | undefined => (cell.status === 'completed' ? cell : undefined);
-const est = (e: { mean: number; ci95: [number, number] | null } | undefined): string => (e ? (e.ci95 ? `${formatMeasure(e.mean)} (${formatMeasure(e.ci95[0])}-${formatMeasure(e.ci95[1])})` : formatMeasure(e.mean)) : '-');
+const est = (e: { mean: number; ci95: [number, number] | null } | undefined): string => (e ? (e.ci95 ? `${formatMeasure(e.mean)} (${formatMeasure(e.ci95[0])} to ${formatMeasure(e.ci95[1])})` : formatMeasure(e.mean)) : '-');
+const cv = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
 const trials = (cell: CellSummary): string => `${cell.trials.filter((t) => t.status === 'completed').length}/${cell.repeats}`;
 
 // One entry per workload, in the order of the paper's figures.
@@ -258,4 +259,3 @@ export function buildFigures(summary: RunSummary): Figure[] {
   return workloadOrder.map((w) => buildFigure(w, summary.cells, summary.comparisons));
 }
 
-const cv = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);

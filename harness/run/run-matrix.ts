@@ -242,6 +242,6 @@ function trialFigure(s: CellSummary, index: number): string {
 function cellFigure(s: CompletedCell): string {
   const m = WORKLOAD_METRIC[s.workload];
   const e = s[m.name];
-  const ci = e.ci95 ? ` (95% CI ${e.ci95[0].toFixed(2)}-${e.ci95[1].toFixed(2)})` : '';
+  const ci = e.ci95 ? ` (95% CI ${e.ci95[0].toFixed(2)} to ${e.ci95[1].toFixed(2)})` : '';
   return `${e.mean.toFixed(2)} ${m.unit}${ci} over ${e.n} trials`;
 }

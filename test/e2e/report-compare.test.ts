@@ -10,7 +10,7 @@ import { runCli, type CliRun } from '../cli-process.js';
 
 const vharness = (args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> => runCli(args, { env });
 
-describe('vharness compare / report formats', { timeout: 60_000 }, () => {
+describe('vharness compare / report formats', { timeout: 240_000 }, () => {
   let tmp: string;
   let dirs: { a: string; b: string; p: string };
   before(async () => {
