@@ -44,6 +44,7 @@ bench: build lab-deps
 	node dist/bench/run.js
 	node dist/bench/deploy.js
 	node dist/bench/deploy.js --bundled-node
+	node dist/bench/verdict-intervals.js
 
 clean:
 	rm -rf dist .cache

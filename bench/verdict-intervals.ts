@@ -3,7 +3,7 @@
 // workloads (throughput, scaling, multistream) with --repeats N (default 10), then for k in
 // 3, 5, N the paired Fieller interval of the first k interleaved trials of each pair (the
 // same rule the run's comparisons use). Goal: half-width within ±2% at the demo's 3 repeats.
-// Usage: node dist/bench/verdict-intervals.js [--repeats N] [--run DIR (reuse a finished run)] [--markdown FILE]
+// Usage: node dist/bench/verdict-intervals.js [--repeats N] [--only WORKLOADS] [--run DIR (reuse a finished run)] [--markdown FILE]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,10 +13,11 @@ import { parseArgs, promisify } from 'node:util';
 import { collectSysInfo } from '../agent/sysinfo.js';
 import { loadRun } from '../harness/results/run-reader.js';
 import { fiellerRatio } from '../harness/results/statistics.js';
+import { WORKLOAD_METRIC } from '../harness/core/vocabulary.js';
 import type { CellSummary } from '../harness/results/types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const { values } = parseArgs({ options: { repeats: { type: 'string' }, run: { type: 'string' }, markdown: { type: 'string' } } });
+const { values } = parseArgs({ options: { repeats: { type: 'string' }, only: { type: 'string' }, run: { type: 'string' }, markdown: { type: 'string' } } });
 const repeats = Number(values.repeats ?? 10);
 if (!Number.isInteger(repeats) || repeats < 3) throw new Error(`Expected --repeats to be an integer >= 3, got '${values.repeats}'`);
 
@@ -27,7 +28,7 @@ let seconds = 0;
 if (dir === undefined) {
   const results = mkdtempSync(join(tmpdir(), 'vharness-bench-ci-'));
   const began = Date.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin/vharness.js'), 'run', join(root, 'configs/demo.yaml'), '--only', 'throughput,scaling,multistream', '--repeats', String(repeats), '--results-dir', results, '--no-report', '--json'], { maxBuffer: 256 * 2 ** 20 }).catch(
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'bin/vharness.js'), 'run', join(root, 'configs/demo.yaml'), '--only', values.only ?? 'throughput,scaling,multistream', '--repeats', String(repeats), '--results-dir', results, '--no-report', '--json'], { maxBuffer: 256 * 2 ** 20 }).catch(
     (error: { stdout: string }) => error,
   );
   seconds = (Date.now() - began) / 1000;
@@ -40,7 +41,8 @@ const values3 = (c: CellSummary): number[] => (c.status === 'completed' ? c.tria
 const ks = [...new Set([3, 5, repeats])].filter((k) => k <= repeats);
 const rows: string[][] = [];
 const widths = new Map<number, number[]>();
-for (const c of run.summary.comparisons.filter((x) => x.kind === 'vm_vs_baremetal')) {
+// Throughput-metric workloads only (latency cells compare mean latency, not throughput).
+for (const c of run.summary.comparisons.filter((x) => x.kind === 'vm_vs_baremetal' && WORKLOAD_METRIC[x.workload].name === 'throughput_ips')) {
   const a = byKey.get(c.a);
   const b = byKey.get(c.b);
   if (!a || !b) continue;
