@@ -1,7 +1,9 @@
 // An agent channel: one NDJSON stream to one agent process, whatever carries it
-// (a local child process or an SSH exec channel).
+// (a local child process or an SSH exec channel). Every line is checked against the protocol
+// (agent/parse-message.ts) before anyone sees it; what it is, the session decides.
 import type { Readable, Writable } from 'node:stream';
-import type { AgentMessage, Request } from '../../agent/protocol.js';
+import { parseAgentLine, type ParsedMessage } from '../../agent/parse-message.js';
+import type { Request } from '../../agent/protocol.js';
 
 export interface ChannelClosed {
   /** Why the stream ended, for the cell's failure reason. */
@@ -13,8 +15,8 @@ export interface AgentChannel {
   /** Where the agent runs, for messages (e.g. `local#0`, `root@127.0.0.11`). */
   readonly label: string;
   send(message: Request): void;
-  /** Called for every message the agent writes on stdout. */
-  onMessage(listener: (message: AgentMessage) => void): void;
+  /** Called for every line the agent writes on stdout: the checked message, or what is wrong with it. */
+  onMessage(listener: (parsed: ParsedMessage, line: string) => void): void;
   /** Resolves once, when the agent's stream has ended for any reason. */
   readonly closed: Promise<ChannelClosed>;
   /** Last lines the agent wrote on stderr (for failure reasons). */
@@ -37,10 +39,9 @@ const STDERR_TAIL_BYTES = 4096;
 
 /** Wraps a pair of byte streams speaking NDJSON into an AgentChannel. */
 export function ndjsonChannel(streams: NdjsonStreams): AgentChannel {
-  const listeners: ((m: AgentMessage) => void)[] = [];
+  const listeners: ((parsed: ParsedMessage, line: string) => void)[] = [];
   let buffer = '';
   let tail = '';
-  let protocolError: string | undefined;
 
   streams.stdout.setEncoding('utf8');
   streams.stdout.on('data', (chunk: string) => {
@@ -51,14 +52,8 @@ export function ndjsonChannel(streams: NdjsonStreams): AgentChannel {
       buffer = buffer.slice(newline + 1);
       newline = buffer.indexOf('\n');
       if (line === '') continue;
-      let message: AgentMessage;
-      try {
-        message = JSON.parse(line) as AgentMessage;
-      } catch {
-        protocolError = `agent wrote a line that is not JSON: ${line.slice(0, 120)}`;
-        continue;
-      }
-      for (const listener of listeners) listener(message);
+      const parsed = parseAgentLine(line);
+      for (const listener of listeners) listener(parsed, line);
     }
   });
   streams.stderr?.setEncoding('utf8');
@@ -69,7 +64,7 @@ export function ndjsonChannel(streams: NdjsonStreams): AgentChannel {
     // EPIPE when the agent died: `closed` reports it.
   });
 
-  const closed = streams.ended.then((c) => (protocolError === undefined ? c : { ...c, reason: `${c.reason}; ${protocolError}` }));
+  const closed = streams.ended;
 
   return {
     label: streams.label,

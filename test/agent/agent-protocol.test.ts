@@ -164,7 +164,7 @@ describe('agent protocol', () => {
       await rejectsWithCode(session.request('load', { model: dir, precision: 'fp32', intraOpThreads: 1, batch: 1 }), 'model_not_found');
       await rejectsWithCode(session.request('load', { model, precision: 'fp32', intraOpThreads: 0, batch: 1 }), 'bad_request');
       // An unknown request type, sent around the typed API.
-      const answer = new Promise<AgentMessage>((resolve) => session.channel.onMessage((m) => m.id === 9999 && resolve(m)));
+      const answer = new Promise<AgentMessage>((resolve) => session.channel.onMessage((m) => m.ok && m.message.id === 9999 && resolve(m.message)));
       session.channel.send({ type: 'warp', id: 9999 } as unknown as Request);
       const unknown = await answer;
       assert.ok(unknown.type === 'error' && unknown.code === 'bad_request' && unknown.message.includes('warp'), JSON.stringify(unknown));

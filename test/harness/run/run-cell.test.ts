@@ -21,10 +21,11 @@ import { spawnLocalAgent } from '../../../harness/transport/local.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const brokenAgent = join(root, 'test/fixtures/agents/exit-early.mjs');
+const misbehavingAgent = join(root, 'test/fixtures/agents/misbehaving.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'vharness-cell-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function target(name: string, agentScript?: string): Target {
+function target(name: string, agentScript?: string, env?: NodeJS.ProcessEnv): Target {
   return {
     name,
     host: hostname(),
@@ -32,7 +33,7 @@ function target(name: string, agentScript?: string): Target {
     memoryGB: 1,
     notes: [],
     stageModel: async (path) => path,
-    launch: ({ label }) => spawnLocalAgent(agentScript === undefined ? { label } : { label, agentScript }),
+    launch: ({ label }) => spawnLocalAgent({ label, ...(agentScript === undefined ? {} : { agentScript }), ...(env === undefined ? {} : { env }) }),
   };
 }
 
@@ -83,6 +84,15 @@ describe('a cell across its trials', () => {
     assert.ok(ok.trials.every((t) => t.status === 'completed' && t.instances.length === 2));
     assert.ok(ok.summary.status === 'completed' && ok.summary.throughput_ips.mean > 0 && ok.summary.throughput_ips.n === 2);
     assert.ok(ok.trials.every((t) => t.instances.every((i) => i.starts_ms.length >= 5 && i.clock !== null && i.noise !== undefined)));
+  });
+
+  it('fails the cell when an agent sends garbage, naming the instance and what it sent', async () => {
+    const [cell] = expandCells(config);
+    assert.ok(cell);
+    const garbage = target('vm-garbage', misbehavingAgent, { ...process.env, VHARNESS_MISBEHAVE: 'garbage' });
+    const record = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-good'), garbage]) });
+    assert.equal(record.summary.status, 'failed');
+    assert.match(record.summary.error ?? '', /vm-garbage: the agent broke the protocol: a line that is not JSON; received "Welcome to the machine! \(not JSON\)"/);
   });
 
   it('fails the cell when the provider cannot acquire targets', async () => {

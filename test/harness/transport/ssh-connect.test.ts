@@ -1,15 +1,18 @@
 // The SSH transport against real sshd guests on loopback: pinned host keys (changed key
 // refused naming host and both fingerprints, unknown refused, trust-on-first-use recorded,
-// hashed entries), a wrong user key with a clear message, retries on a dead port, exec/SFTP.
+// hashed entries), a wrong user key with a clear message, retries on a dead port, exec/SFTP,
+// an agent over SSH that breaks the protocol.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFile, readdir, readFile, readlink, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ExitCode, SshError } from '../../../harness/errors.js';
+import { fileURLToPath } from 'node:url';
+import { AgentError, ExitCode, SshError } from '../../../harness/errors.js';
 import { fingerprint } from '../../../harness/transport/known-hosts.js';
 import { connectSsh } from '../../../harness/transport/ssh-connect.js';
 import { sshAgentChannel } from '../../../harness/transport/ssh-agent-channel.js';
+import { AgentSession } from '../../../harness/transport/session.js';
 import { recordingLogger, startTestLab, type TestLab } from '../../lab/ssh-lab-fixture.js';
 
 let lab: TestLab;
@@ -108,6 +111,23 @@ test('a port nobody listens on is retried with logged backoff, then fails', asyn
   );
 });
 
+test('an agent over SSH answering hello with the wrong reply type fails with AgentError naming it and what it sent', async () => {
+  const guest = lab.guest(2);
+  const connection = await connectSsh(lab.endpoint(guest), lab.connectOptions(), recordingLogger());
+  try {
+    const fixture = fileURLToPath(new URL('../../../../test/fixtures/agents/misbehaving.mjs', import.meta.url));
+    const command = `VHARNESS_MISBEHAVE=reply exec '${process.execPath}' '${fixture}'`;
+    const session = new AgentSession(await sshAgentChannel(connection, command, 'guest-3#agent'));
+    const error = await session.request('hello', {}).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof AgentError, String(error));
+    assert.equal(error.exitCode, ExitCode.agent);
+    assert.match(error.message, /^guest-3#agent: the agent broke the protocol: 'hello' request 1 was answered with 'pong', expected 'hello' or 'error'; received ".*pong/);
+    await session.channel.closed;
+  } finally {
+    await connection.close();
+  }
+});
+
 test('an upload ends with an error, not a hang, when the guest dies mid-transfer', async () => {
   const guest = lab.guest(2);
   const connection = await connectSsh(lab.endpoint(guest), lab.connectOptions(), recordingLogger());
@@ -162,7 +182,7 @@ test('an agent channel over SSH ends with the connection when the guest dies', a
   const guest = lab.guest(1);
   const connection = await connectSsh(lab.endpoint(guest), lab.connectOptions(), recordingLogger());
   const channel = await sshAgentChannel(connection, 'exec cat', 'guest-2#cat');
-  const echoed = new Promise<unknown>((resolve) => channel.onMessage(resolve));
+  const echoed = new Promise<unknown>((resolve) => channel.onMessage((_parsed, line) => resolve(JSON.parse(line))));
   channel.send({ type: 'hello', id: 1 });
   assert.deepEqual(await echoed, { type: 'hello', id: 1 });
   const { stopGuest } = await import('../../../harness/lab/guests.js');
