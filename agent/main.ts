@@ -1,5 +1,6 @@
 // The agent process: `node dist/agent/main.js` (or the single bundled agent.js deployed over SSH).
 // Speaks the protocol on stdin/stdout; logs go to stderr. Exits 0 after bye or end of input.
+import { isMainThread } from 'node:worker_threads';
 import { ErrorCode } from './protocol.js';
 import { AgentExit, serveAgent } from './serve.js';
 
@@ -14,9 +15,12 @@ function reportCrash(error: unknown): void {
   }
 }
 
-process.on('uncaughtException', reportCrash);
-process.on('unhandledRejection', reportCrash);
-
-const code = await serveAgent({ input: process.stdin, output: process.stdout });
-// The agent is its own process edge: exit even if a native thread pool would linger.
-process.exit(code);
+// The bundled agent is also the entry of its inference worker threads (batch-executors.ts):
+// only the main thread serves the protocol.
+if (isMainThread) {
+  process.on('uncaughtException', reportCrash);
+  process.on('unhandledRejection', reportCrash);
+  const code = await serveAgent({ input: process.stdin, output: process.stdout });
+  // The agent is its own process edge: exit even if a native thread pool would linger.
+  process.exit(code);
+}

@@ -58,6 +58,8 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 export const number: Check<number> = check('a number', isNumber);
 /** A finite number > 0. */
 export const positiveNumber: Check<number> = check('a number > 0', (v): v is number => isNumber(v) && v > 0);
+/** A finite number >= 0. */
+export const nonNegativeNumber: Check<number> = check('a number >= 0', (v): v is number => isNumber(v) && v >= 0);
 /** Any string. */
 export const string: Check<string> = check('a string', (v): v is string => typeof v === 'string');
 /** A string with at least one character. */

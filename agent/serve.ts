@@ -6,7 +6,10 @@ import type ort from 'onnxruntime-node';
 import { AgentFailure, asAgentFailure } from './agent-failure.js';
 import { loadModel, makeInput, type LoadedModel } from './infer.js';
 import { parseRequestLine } from './parse-request.js';
-import { ErrorCode, PROTOCOL_VERSION, type AgentMessage, type LoadRequest, type Request, type RunRequest } from './protocol.js';
+import { mainThreadExecutor, poolKey, startWorkerPool, type WorkerPool } from './batch-executors.js';
+import { ErrorCode, PROTOCOL_VERSION, type AgentMessage, type LoadRequest, type Request, type RunRequest, type ServeRequest } from './protocol.js';
+import { runScenario, scenarioSettings } from './run-scenario.js';
+import type { BatchExecutor } from './serve-queries.js';
 import { nowNs, runBatches, validateRunOptions } from './run-batches.js';
 import { collectSysInfo } from './sysinfo.js';
 
@@ -43,6 +46,8 @@ export function serveAgent(options: ServeOptions): Promise<number> {
   let model: LoadedModel | undefined;
   let tensor: { batch: number; value: ort.Tensor } | undefined;
   let loading = false;
+  // Sessions of the open-loop scenarios, kept between serve requests of the same shape.
+  let executors: { key: string; list: BatchExecutor[]; pool?: WorkerPool } | undefined;
   let active: ActiveRun | undefined;
   let ending = false;
   let closing = false;
@@ -69,6 +74,27 @@ export function serveAgent(options: ServeOptions): Promise<number> {
     return tensor.value;
   };
 
+  const releaseExecutors = async (): Promise<void> => {
+    const pool = executors?.pool;
+    executors = undefined;
+    await pool?.release().catch(() => undefined);
+  };
+
+  /** The executors for a serve request: the main-thread session, or a pool of worker sessions. */
+  const executorsFor = async (current: LoadedModel, concurrency: number, maxBatch: number): Promise<BatchExecutor[]> => {
+    const key = poolKey(current, concurrency, maxBatch);
+    if (executors?.key === key) return executors.list;
+    await releaseExecutors();
+    if (concurrency === 1) {
+      tensor = undefined; // the executor makes its own input buffer
+      executors = { key, list: [mainThreadExecutor(current, maxBatch)] };
+    } else {
+      const pool = await startWorkerPool(current, concurrency, maxBatch);
+      executors = { key, list: pool.executors, pool };
+    }
+    return executors.list;
+  };
+
   /** Ends the agent once: stops a run, waits for its answer, flushes output, releases the model. */
   const finish = async (code: number): Promise<void> => {
     if (ending) return;
@@ -84,6 +110,7 @@ export function serveAgent(options: ServeOptions): Promise<number> {
     const releasing = model;
     model = undefined;
     tensor = undefined;
+    await releaseExecutors();
     await releasing?.session.release().catch(() => undefined);
     input.destroy();
     resolveExit(code);
@@ -102,6 +129,7 @@ export function serveAgent(options: ServeOptions): Promise<number> {
       const previous = model;
       model = undefined;
       tensor = undefined;
+      await releaseExecutors();
       await previous?.session.release();
       const loaded = await loadModel({
         path: request.model,
@@ -176,6 +204,46 @@ export function serveAgent(options: ServeOptions): Promise<number> {
     });
   };
 
+  const serve = (request: ServeRequest): void => {
+    if (active) return sendError(request.id, ErrorCode.busy, `run ${active.id} is still running`);
+    if (loading) return sendError(request.id, ErrorCode.busy, 'a load is in progress');
+    const current = model;
+    let settings: ReturnType<typeof scenarioSettings>;
+    try {
+      if (!current) throw new AgentFailure(ErrorCode.notLoaded, 'no model is loaded: send load first');
+      settings = scenarioSettings(request);
+    } catch (error) {
+      const failure = asAgentFailure(error, ErrorCode.badRequest, 'cannot start serving');
+      return sendError(request.id, failure.code, failure.message);
+    }
+    const state: ActiveRun = { id: request.id, stopRequested: false, done: Promise.resolve() };
+    active = state;
+    state.done = executorsFor(current, settings.concurrency, settings.maxBatch)
+      .then((list) =>
+        runScenario({
+          request,
+          settings,
+          executors: list,
+          onProgress: (phase, done, total) => send({ type: 'progress', id: request.id, phase, done, total }),
+          shouldStop: () => state.stopRequested,
+        }),
+      )
+      .then(
+        (result) => {
+          const served = result.sizes.reduce((a, b) => a + b, 0);
+          log(`serve ${request.id}: ${request.scenario}, ${served} of ${result.arrivalsMs.length} queries in ${result.sizes.length} batches${result.gaveUp ? ' (gave up: overloaded)' : ''}${result.stopped ? ' (stopped)' : ''}`);
+          send({ type: 'served', id: request.id, ...result });
+        },
+        (error: unknown) => {
+          const failure = asAgentFailure(error, ErrorCode.inference, 'serving failed');
+          sendError(request.id, failure.code, failure.message);
+        },
+      )
+      .finally(() => {
+        if (active === state) active = undefined;
+      });
+  };
+
   const handle = (request: Request, receivedAt: number): void => {
     switch (request.type) {
       case 'hello':
@@ -189,6 +257,9 @@ export function serveAgent(options: ServeOptions): Promise<number> {
         return;
       case 'run':
         run(request);
+        return;
+      case 'serve':
+        serve(request);
         return;
       case 'stop':
         if (active) active.stopRequested = true;

@@ -1,18 +1,6 @@
-// Command-line parsing on node:util parseArgs, with errors as UsageError naming the flag.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Flag values checked where they are read, with errors as UsageError naming the flag and value.
+import type { Precision } from '../agent/protocol.js';
 import { UsageError } from './errors.js';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** parseArgs with strict checking; unknown flags and missing values become UsageError. */
-export function parse<const O extends Options>(argv: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''), { hint: usage.split('\n')[0] });
-  }
-}
 
 /** A positive integer flag value, or UsageError naming the flag and the value. */
 export function intFlag(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -37,4 +25,13 @@ export function parseDuration(value: string): number | undefined {
   const unit = m[2] ?? 's';
   const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
   return n * factor;
+}
+
+/** fp32 or int8 (the fallback when the flag is absent). */
+export function precisionFlag(name: string, value: string | undefined, fallback: Precision): Precision;
+export function precisionFlag(name: string, value: string | undefined): Precision | undefined;
+export function precisionFlag(name: string, value: string | undefined, fallback?: Precision): Precision | undefined {
+  if (value === undefined) return fallback;
+  if (value === 'fp32' || value === 'int8') return value;
+  throw new UsageError(`Expected --${name} to be fp32 or int8, got '${value}'`);
 }

@@ -1,86 +1,63 @@
-// The one CLI edge: parse the command, run it, turn known errors into `error: message` and
-// an exit code. Nothing below this file calls process.exit.
-import { asVharnessError, ExitCode, VharnessError } from './errors.js';
+// The one CLI edge: find the command, handle --help and --version, parse its flags, run it,
+// turn known errors into `error: message` and an exit code. Nothing below this file calls
+// process.exit.
+import { asVharnessError, ExitCode, UsageError, VharnessError } from './errors.js';
+import { renderCommandHelp, renderGroupHelp, renderTopHelp } from './cli/help.js';
+import { parseFlags } from './cli/parse-flags.js';
+import { groupExamples, resolveCommand } from './cli/resolve-command.js';
+import { packageVersion } from './cli/version.js';
+import { commands } from './commands/index.js';
+import { topExamples } from './cli/top-examples.js';
 
-/** A subcommand: `run` returns the exit code; `--help` is handled here from `usage`. */
-export interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
-
-// Loaded lazily so `vharness agent` does not load the controller and vice versa.
-const commands: Record<string, () => Promise<{ command: Command }>> = {
-  run: () => import('./commands/run.js'),
-  plan: () => import('./commands/plan.js'),
-  compare: () => import('./commands/compare.js'),
-  report: () => import('./commands/report.js'),
-  infer: () => import('./commands/infer.js'),
-  model: () => import('./commands/model.js'),
-  probe: () => import('./commands/probe.js'),
-  lab: () => import('./commands/lab.js'),
-  vms: () => import('./commands/vms.js'),
-  inventory: () => import('./commands/inventory.js'),
-  agent: () => import('./commands/agent.js'),
-};
-
-async function loadCommand(name: string): Promise<Command | undefined> {
-  const load = commands[name];
-  if (!load) return undefined;
-  try {
-    return (await load()).command;
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes(`commands/${name}.js`)) {
-      return undefined; // not built in this version
-    }
-    throw error;
-  }
-}
-
-async function topUsage(): Promise<string> {
-  const lines = ['usage: vharness <command> [options]', '', 'commands:'];
-  for (const name of Object.keys(commands)) {
-    const command = await loadCommand(name);
-    if (command) lines.push(`  ${name.padEnd(10)} ${command.summary}`);
-  }
-  lines.push('', 'Run `vharness <command> --help` for a command\'s options.');
-  return lines.join('\n');
+/** The arguments before `--` (after it everything is a positional). */
+function options(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return end === -1 ? argv : argv.slice(0, end);
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let path = '';
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(`${await topUsage()}\n`);
-      return name === undefined ? ExitCode.usage : ExitCode.ok;
-    }
-    if (name === '--version' || name === '-v') {
-      const { readFileSync } = await import('node:fs');
-      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-      process.stdout.write(`${pkg.version}\n`);
+    const flags = options(argv);
+    if (flags.includes('-V') || flags.includes('--version') || (argv[0] === '-v' && argv.length === 1)) {
+      process.stdout.write(`${packageVersion()}\n`);
       return ExitCode.ok;
     }
-    const command = await loadCommand(name);
-    if (!command) {
-      process.stderr.write(`error: unknown command '${name}'\n\n${await topUsage()}\n`);
-      return ExitCode.usage;
-    }
-    if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`${command.usage.trimEnd()}\n`);
+    const [first] = argv;
+    if (first === undefined || first === '--help' || first === '-h') {
+      process.stdout.write(renderTopHelp(commands, topExamples));
       return ExitCode.ok;
     }
-    return await command.run(rest);
+    if (first.startsWith('-')) throw new UsageError(`Expected a command before '${first}'`, { hint: "see 'vharness --help'" });
+    const resolved = await resolveCommand(argv);
+    path = resolved.path;
+    const wantsHelp = options(resolved.rest).some((a) => a === '--help' || a === '-h');
+    if (resolved.kind === 'group') {
+      const help = renderGroupHelp(resolved.path, resolved.summary, resolved.group, await groupExamples(resolved.group));
+      if (wantsHelp) {
+        process.stdout.write(help);
+        return ExitCode.ok;
+      }
+      const names = Object.keys(resolved.group.subcommands);
+      throw new UsageError(`missing subcommand: ${names.join(', ')}`, { hint: `see 'vharness ${resolved.path} --help'` });
+    }
+    if (wantsHelp) {
+      process.stdout.write(renderCommandHelp(resolved.path, resolved.summary, resolved.command));
+      return ExitCode.ok;
+    }
+    return await resolved.command.run(parseFlags(resolved.path, resolved.command, resolved.rest));
   } catch (error) {
-    return reportError(error);
+    return reportError(error, path);
   }
 }
 
 /** Prints a known error as one message (plus hint), an unknown one with its stack. */
-export function reportError(thrown: unknown): number {
+export function reportError(thrown: unknown, path = ''): number {
   const error = asVharnessError(thrown);
   if (error instanceof VharnessError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    for (const line of error.message.split('\n')) process.stderr.write(`error: ${line}\n`);
+    const hint = error.hint ?? (error instanceof UsageError ? `see 'vharness ${path === '' ? '' : `${path} `}--help'` : undefined);
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
     if (process.env.VHARNESS_DEBUG === '1' && error.cause !== undefined) process.stderr.write(`cause: ${String(error.cause)}\n`);
     return error.exitCode;
   }

@@ -20,6 +20,8 @@ export const ExitCode = {
   vsphere: 7,
   /** A run finished but some cells failed; their results say why. */
   cellsFailed: 8,
+  /** A run directory is damaged, or in use by another vharness process. */
+  runDir: 9,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -69,6 +71,15 @@ export class ConfigError extends VharnessError {
     this.location = location;
     this.keyPath = keyPath;
     this.value = value;
+  }
+}
+
+/** Every problem found in one config or inventory file, one line each (exit 3). */
+export class ConfigErrors extends VharnessError {
+  readonly problems: readonly ConfigError[];
+  constructor(problems: readonly ConfigError[]) {
+    super(problems.map((p) => p.message).join('\n'), ExitCode.config);
+    this.problems = problems;
   }
 }
 

@@ -42,7 +42,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const text = (formatters[event.kind] as (e: LogEvent) => string)(event);
     if (event.kind === 'progress') {
       if (!showProgress) return;
-      stream.write(`\r\x1b[2K${text.slice(0, (stream.columns ?? 120) - 1)}`);
+      stream.write(`\r\x1b[2K${fitLine(text, stream.columns)}`);
       progressShown = true;
       return;
     }
@@ -60,6 +60,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: (message) => write({ kind: 'debug', message }),
     progress: (message) => write({ kind: 'progress', message }),
   };
+}
+
+/** A progress line cut to the terminal's width (one column spare, so it never wraps); a terminal
+ * that reports no width (0 or undefined) gets the whole line. */
+export function fitLine(text: string, columns: number | undefined): string {
+  return columns !== undefined && columns > 1 ? text.slice(0, columns - 1) : text;
 }
 
 /** A logger that drops everything (tests, --json modes that own stderr). */

@@ -1,9 +1,11 @@
 // Reading and writing ONNX files through onnx-proto (protobufjs static code). Read errors become
 // ModelFailure naming the file; nothing here knows about particular architectures.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 import { ModelFailure } from './model-failure.js';
+import { checkModelStats } from './model-file-limits.js';
 
 export const onnx = onnxProto.onnx;
 export type ModelProto = onnxProto.onnx.ModelProto;
@@ -29,12 +31,21 @@ export interface LoadedModel {
   model: ModelProto;
 }
 
-/** Reads and decodes an ONNX file; a missing file or non-ONNX bytes give a ModelFailure. */
+/** Reads and decodes an ONNX file; a missing, non-regular, too large or non-ONNX file gives a ModelFailure. */
 export async function readModelFile(path: string): Promise<LoadedModel> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Checked on the open descriptor: the file read is the file checked (regular, within the limit).
+    // O_NONBLOCK: opening a FIFO must not wait for a writer.
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      checkModelStats(path, await handle.stat());
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof ModelFailure) throw error;
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code || 'cannot be read';
     throw new ModelFailure(`${path}: ${why}`, { cause: error, hint: 'pass an .onnx file or an arch name (resnet50, tiny)' });

@@ -12,6 +12,8 @@ export const cliPath = join(repoRoot, 'bin/vharness.js');
 export interface CliRun {
   /** Exit code; null when a signal ended the process. */
   code: number | null;
+  /** The signal that ended the process, when one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -37,9 +39,9 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
       options.onStderr?.(stderr, child);
     });
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }

@@ -1,11 +1,10 @@
 // `vharness infer`: one instance on this machine, in process (the study's launch_benchmark.py):
 // the same load and timed loop as the agent, then latency, throughput and the CPU facts.
 import { loadModel, makeInput, type LoadedModel } from '../../agent/infer.js';
-import type { Precision } from '../../agent/protocol.js';
 import { runBatches } from '../../agent/run-batches.js';
 import { collectSysInfo, processAffinity } from '../../agent/sysinfo.js';
-import { durationFlag, intFlag, parse } from '../args.js';
-import type { Command } from '../cli.js';
+import { durationFlag, intFlag, precisionFlag } from '../args.js';
+import { defineCommand } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { measureAccuracy, measureAgreement, type ImageSource } from '../infer/accuracy.js';
 import { toCliError } from '../infer/cli-error.js';
@@ -14,59 +13,40 @@ import { formatInferReport, type InferReport } from '../infer/infer-text.js';
 import { resolveModel, syntheticSource } from '../infer/resolve-model.js';
 import { summarizeSpeed } from '../infer/speed-summary.js';
 import { createLogger, silentLogger } from '../log.js';
+import { precisionOption } from './shared-flags.js';
 
-const usage = `usage: vharness infer [options]
-
-Runs one inference instance in this process and reports latency mean/p50/p90/p99/max,
-first inference, throughput, peak RSS, threads and the CPU facts.
-
-  --model NAME|PATH     resnet50, tiny (built on demand, cached) or an .onnx file (default resnet50)
-  --precision P         fp32 or int8 (default fp32)
-  --batch N             images per inference (default 1)
-  --threads N           onnxruntime intra-op threads (default: CPUs this process may use)
-  --inter-threads N     onnxruntime inter-op threads (default 1)
-  --warmup N            batches before measuring (default 20)
-  --steps N             measured batches; with --duration the minimum (default 100)
-  --duration D          measure for this long, e.g. 10s (default: --steps only)
-  --seed N              model builder seed (default: the builder's)
-  --json                print the report as JSON on stdout
-  --accuracy            report top-1/top-5 on --dataset instead of speed
-  --dataset DIR         labeled images, one folder per class (ImageNet layout, JPEG/PNG)
-  --reference MODEL     report top-1/top-5 agreement with this model (name or path, same precision rules)
-  --reference-precision P  precision of a built-in reference (default fp32)
-  --images N            synthetic images for --reference without --dataset (default 100)`;
-
-const options = {
-  model: { type: 'string' },
-  precision: { type: 'string' },
-  batch: { type: 'string' },
-  threads: { type: 'string' },
-  'inter-threads': { type: 'string' },
-  warmup: { type: 'string' },
-  steps: { type: 'string' },
-  duration: { type: 'string' },
-  seed: { type: 'string' },
-  json: { type: 'boolean' },
-  accuracy: { type: 'boolean' },
-  dataset: { type: 'string' },
-  reference: { type: 'string' },
-  'reference-precision': { type: 'string' },
-  images: { type: 'string' },
-} as const;
-
-function precisionFlag(name: string, value: string | undefined): Precision {
-  if (value === undefined) return 'fp32';
-  if (value === 'fp32' || value === 'int8') return value;
-  throw new UsageError(`Expected --${name} to be fp32 or int8, got '${value}'`);
-}
-
-export const command: Command = {
-  summary: 'run one inference instance here: latency, throughput, accuracy',
-  usage,
-  async run(argv) {
-    const { values, positionals } = parse(argv, options, usage);
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`, { hint: usage.split('\n')[0] });
-    const precision = precisionFlag('precision', values.precision);
+export const command = defineCommand({
+  args: '',
+  description: `Runs one inference instance in this process (the study's launch_benchmark.py) and reports
+latency mean/p50/p90/p99/max, first inference, throughput, peak RSS, threads and the CPU facts;
+with --accuracy or --reference, top-1/top-5 instead of speed.`,
+  flags: {
+    model: { type: 'string', arg: 'NAME|PATH', file: true, help: 'resnet50, tiny (built on demand, cached) or an .onnx file (default resnet50)' },
+    precision: precisionOption,
+    batch: { type: 'string', arg: 'N', help: 'images per inference (default 1)' },
+    threads: { type: 'string', arg: 'N', help: 'onnxruntime intra-op threads (default: CPUs this process may use)' },
+    'inter-threads': { type: 'string', arg: 'N', help: 'onnxruntime inter-op threads (default 1)' },
+    warmup: { type: 'string', arg: 'N', help: 'batches before measuring (default 20)' },
+    steps: { type: 'string', arg: 'N', help: 'measured batches; with --duration the minimum (default 100)' },
+    duration: { type: 'string', arg: 'D', help: 'measure for this long, e.g. 10s (default: --steps only)' },
+    seed: { type: 'string', arg: 'N', help: "model builder seed (default: the builder's)" },
+    json: { type: 'boolean', help: 'print the report as JSON on stdout' },
+    accuracy: { type: 'boolean', help: 'report top-1/top-5 on --dataset instead of speed' },
+    dataset: { type: 'string', arg: 'DIR', file: true, help: 'labeled images, one folder per class (ImageNet layout, JPEG/PNG)' },
+    reference: { type: 'string', arg: 'MODEL', file: true, help: 'report top-1/top-5 agreement with this model (name or path)' },
+    'reference-precision': { ...precisionOption, help: 'precision of a built-in reference (default fp32)' },
+    images: { type: 'string', arg: 'N', help: 'synthetic images for --reference without --dataset (default 100)' },
+  },
+  examples: [
+    { command: 'vharness infer --model resnet50 --precision int8 --batch 1 --threads 2 --warmup 20 --steps 100', says: 'int8 latency and throughput of one instance' },
+    { command: 'vharness infer --model tiny --duration 10s --json', says: 'the tiny test net for ten seconds, as JSON' },
+    { command: 'vharness infer --model tiny --accuracy --dataset DIR', says: 'top-1/top-5 on labeled images (one folder per class)' },
+    { command: 'vharness infer --model resnet50 --precision int8 --reference resnet50', says: 'int8 top-1 agreement with fp32 on synthetic images' },
+  ],
+  exits: [ExitCode.ok, ExitCode.usage, ExitCode.model, ExitCode.failure],
+  async run({ values, positionals }) {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const precision = precisionFlag('precision', values.precision, 'fp32');
     const batch = intFlag('batch', values.batch, 1);
     const intraOpThreads = intFlag('threads', values.threads, Math.max(1, processAffinity().length));
     const interOpThreads = intFlag('inter-threads', values['inter-threads'], 1);
@@ -100,7 +80,7 @@ export const command: Command = {
             report.accuracy = await measureAccuracy(loaded, dataset, batch);
           }
           if (values.reference !== undefined) {
-            const refPrecision = precisionFlag('reference-precision', values['reference-precision']);
+            const refPrecision = precisionFlag('reference-precision', values['reference-precision'], 'fp32');
             const ref = await resolveModel(values.reference, refPrecision, { seed, log });
             const reference = await loadModel({ path: ref.path, intraOpThreads, interOpThreads });
             toRelease.push(reference);
@@ -132,4 +112,4 @@ export const command: Command = {
       throw toCliError(error);
     }
   },
-};
+});

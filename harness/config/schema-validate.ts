@@ -1,5 +1,5 @@
 // Validates parsed YAML against the published JSON Schemas (schemas/*.json) with ajv and
-// turns the first error into a ConfigError at the offending value's line and column.
+// turns every violation into a ConfigError at the offending value's line and column.
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ConfigError } from '../errors.js';
@@ -20,25 +20,42 @@ function validator(name: SchemaName): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
     const schema = JSON.parse(readFileSync(schemaPath(name), 'utf8')) as Record<string, unknown>;
-    const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, allowUnionTypes: true, verbose: true });
+    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true, verbose: true });
     validate = ajv.compile(schema);
     compiled.set(name, validate);
   }
   return validate;
 }
 
-/** Throws a ConfigError for the first schema violation in `source.data`. */
-export function validateAgainstSchema(name: SchemaName, source: YamlSource): void {
+/** One ConfigError per schema violation in `source.data` (none when it is valid). */
+export function schemaProblems(name: SchemaName, source: YamlSource): ConfigError[] {
   const validate = validator(name);
-  if (validate(source.data)) return;
-  const errors = validate.errors ?? [];
-  throw toConfigError(source, pickError(errors));
+  if (validate(source.data)) return [];
+  return pickErrors(validate.errors ?? []).map((e) => toConfigError(source, e));
 }
 
-// ajv reports every failed branch of a oneOf; the secret-reference error is the one that
-// explains a literal password best, otherwise the first error is the most specific.
-function pickError(errors: ErrorObject[]): ErrorObject | undefined {
-  return errors.find((e) => e.schemaPath.startsWith('#/definitions/secretRef')) ?? errors[0];
+const combinators = new Set(['oneOf', 'anyOf', 'allOf', 'if', 'discriminator']);
+
+// ajv reports every failed branch of a oneOf (and the oneOf itself): keep one error per value.
+// For a secret reference the secretRef error explains a literal password best; elsewhere the
+// first specific error of a value (not the combinator's summary) is the most useful one.
+function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+  const byValue = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const extra = e.keyword === 'additionalProperties' ? `/${String((e.params as Record<string, unknown>).additionalProperty)}` : e.keyword === 'required' ? `#${String((e.params as Record<string, unknown>).missingProperty)}` : '';
+    const key = `${e.instancePath}${extra}`;
+    byValue.set(key, [...(byValue.get(key) ?? []), e]);
+  }
+  const picked: ErrorObject[] = [];
+  for (const group of byValue.values()) {
+    const secret = group.find((e) => e.schemaPath.startsWith('#/definitions/secretRef'));
+    const specific = group.find((e) => !combinators.has(e.keyword)) ?? group[0];
+    const chosen = secret ?? specific;
+    if (chosen) picked.push(chosen);
+  }
+  // A value whose own error is only "must match one of" while a deeper value has a specific
+  // error says nothing more: drop it.
+  return picked.filter((e) => !(combinators.has(e.keyword) && e.keyword !== 'discriminator' && picked.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`))));
 }
 
 function instancePathToKeys(pointer: string, data: unknown): (string | number)[] {

@@ -5,12 +5,31 @@ import type { Workload } from '../core/vocabulary.js';
 
 // ---- config: configs/*.yaml ----------------------------------------------------------
 
+/**
+ * vSphere settings of a configuration's VMs, each optional; undefined means vSphere's default
+ * (one socket, latency sensitivity normal, no reservation, no affinity). Other providers ignore them.
+ */
+export interface VmSettings {
+  /** Cores per virtual socket (vNUMA); must divide the vCPUs. @default vcpus (one socket) */
+  coresPerSocket?: number;
+  /** `high` needs `memoryReservation: all` (vSphere refuses it otherwise). @default normal */
+  latencySensitivity?: 'normal' | 'high';
+  /** CPU reservation per VM, MHz. @default 0 */
+  cpuReservationMHz?: number;
+  /** Memory reservation per VM in MB, or `all` (memoryReservationLockedToMax). @default 0 */
+  memoryReservation?: number | 'all';
+  /** Host logical CPUs each VM may run on, one list per VM (blocks DRS and vMotion). */
+  cpuAffinity?: number[][];
+}
+
 /** One Table 3 row: `vms` VMs of `vcpus` vCPUs and `memoryGB` GB each. */
 export interface Configuration {
   id: string;
   vms: number;
   vcpus: number;
   memoryGB: number;
+  /** VM settings of the row (vSphere); absent when the row sets none. */
+  settings?: VmSettings;
 }
 
 export interface Measure {
@@ -86,7 +105,53 @@ export interface MultistreamWorkload extends WorkloadBase {
   probe: Measure;
 }
 
-export type WorkloadConfig = LatencyWorkload | ThroughputWorkload | ScalingWorkload | MultistreamWorkload;
+/** LoadGen-style minimums of one open-loop run (both must be met). */
+export interface ServingRun {
+  /** At least this many queries. */
+  minQueries: number;
+  /** At least this long (ms): server, until the last scheduled arrival; offline, until the last completion. */
+  minDurationMs: number;
+}
+
+/** How each instance of an open-loop scenario executes queries. */
+interface ServingExecution {
+  configuration: string;
+  /** Intra-op threads per instance, shared by its sessions (threads / concurrency each); undefined: the VM's vCPUs (bare metal: all vCPUs of the configuration). */
+  threads?: number;
+  /** Batches in flight per instance (one session each). @default 1 */
+  concurrency: number;
+  /** Most queries per batch (dynamic batching when > 1). */
+  maxBatch: number;
+  /** Warmup batches of `maxBatch` per session before each run. @default 10 */
+  warmup: number;
+  run: ServingRun;
+}
+
+/** Extension beyond the study: MLPerf-style Server scenario. Poisson arrivals per instance; the highest QPS whose p99 stays within the bound. */
+export interface ServerWorkload extends WorkloadBase, ServingExecution {
+  kind: 'server';
+  /** p99 latency bound, ms. @default 15 (MLPerf's ResNet-50 server bound) */
+  boundMs: number;
+  /** Longest wait of a query for a fuller batch, ms. @default 0 */
+  maxQueueDelayMs: number;
+  /** Seed of the arrival schedules (instance i uses seed + i). @default 1 */
+  seed: number;
+  /** Each probe of the QPS search. */
+  probe: ServingRun;
+  /** Stop when the bracket is within this fraction. @default 0.05 */
+  tolerance: number;
+  /** @default 8 */
+  maxProbes: number;
+}
+
+/** Extension beyond the study: MLPerf-style Offline scenario. All queries available at the start, batched up to `maxBatch`. */
+export interface OfflineWorkload extends WorkloadBase, ServingExecution {
+  kind: 'offline';
+}
+
+export type ServingWorkload = ServerWorkload | OfflineWorkload;
+
+export type WorkloadConfig = LatencyWorkload | ThroughputWorkload | ScalingWorkload | MultistreamWorkload | ServerWorkload | OfflineWorkload;
 
 export interface ModelChoice {
   /** `resnet50`, `tiny`, or a path to an fp32 .onnx file. */
@@ -179,11 +244,19 @@ export interface VsphereSettings {
   guest: Omit<SshHost, 'name' | 'address' | 'cpus'>;
   /** Parallel clones. @default 4 */
   cloneConcurrency: number;
+  /**
+   * Which ESXi host each VM of a configuration goes to: `spread` (the least loaded host of the
+   * cluster for each VM), `pack` (fill one host before the next). `host` (above) overrides it:
+   * every VM on that host. @default spread
+   */
+  placement: 'spread' | 'pack';
   teardown: 'never' | 'on-success' | 'always';
   /** Hours a created VM is leased for (annotation); `vms destroy --expired` removes it after. @default 72 */
   leaseHours: number;
   /** Deadline for a VM's IP to appear. @default 300000 */
   ipTimeoutMs: number;
+  /** Deadline of one vCenter request; after one request got no answer, vCenter is not asked again that run. @default 60000 */
+  requestTimeoutMs: number;
 }
 
 export interface LocalSettings {

@@ -1,7 +1,7 @@
 // A parsed YAML file that remembers where every value came from, so errors found later
 // (schema, semantic checks) can name the file, line and column of the offending value.
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -47,7 +47,22 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const message = first.message.split('\n')[0] ?? first.message;
     throw new ConfigError({ file, line: pos.line, column: pos.col }, undefined, `YAML syntax: ${message}`);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml library refuses documents whose aliases expand too far ("billion laughs").
+    if (!(error instanceof Error && /alias/i.test(error.message))) throw error;
+    let offset = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    const pos = lineCounter.linePos(offset);
+    throw new ConfigError({ file, line: pos.line, column: pos.col }, undefined, 'YAML: aliases expand to too many nodes (more than 100 alias uses); write the values out', undefined, { cause: error });
+  }
   const locate = (path: KeyPath, options: { key?: boolean } = {}): { line: number; column: number } => {
     const node = findNode(doc, path, options.key === true);
     const offset = node?.range?.[0] ?? 0;

@@ -6,7 +6,8 @@ import type { Precision as AgentPrecision } from '../../agent/protocol.js';
 export const PRECISIONS = ['fp32', 'int8'] as const satisfies readonly AgentPrecision[];
 export type Precision = (typeof PRECISIONS)[number];
 
-export const WORKLOADS = ['latency', 'throughput', 'scaling', 'multistream'] as const;
+/** The study's four workloads, then two MLPerf-style scenarios beyond it (open-loop server, offline). */
+export const WORKLOADS = ['latency', 'throughput', 'scaling', 'multistream', 'server', 'offline'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 /** `vm`: a VM (or the local provider's CPU partition); `baremetal`: the unpartitioned host. */
@@ -41,6 +42,9 @@ export const WORKLOAD_METRIC = {
   throughput: METRICS.throughput_ips,
   scaling: METRICS.throughput_ips,
   multistream: METRICS.throughput_ips,
+  // Completed queries per second: at the rate found within the bound (server), all at once (offline).
+  server: METRICS.throughput_ips,
+  offline: METRICS.throughput_ips,
 } as const satisfies Record<Workload, MetricDef>;
 
 export function isPrecision(value: unknown): value is Precision {

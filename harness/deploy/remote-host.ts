@@ -83,11 +83,14 @@ export class RemoteHost {
   stageModel(localPath: string, sha256: string): Promise<string> {
     let staged = this.models.get(sha256);
     if (!staged) {
-      const work = this.deploy().then(async (deployed) => {
-        const result = await stageModel(await this.connection(), deployed.root, localPath, sha256, this.log);
-        this.bytesMoved += result.bytesMoved;
-        return result.path;
-      });
+      // Bounded by the pool like deploys: many hosts stage at once, at most ssh.concurrency at a time.
+      const work = this.deploy().then((deployed) =>
+        this.pool.run(async () => {
+          const result = await stageModel(await this.connection(), deployed.root, localPath, sha256, this.log);
+          this.bytesMoved += result.bytesMoved;
+          return result.path;
+        }),
+      );
       staged = work;
       this.models.set(sha256, work);
       work.catch(() => {

@@ -9,8 +9,8 @@ import { findFreePort, portFree } from './free-port.js';
 import { guestReachable, launchGuest, startGuest, stopGuest } from './guests.js';
 import { writeLabInventory } from './inventory.js';
 import { generateKey } from './keys.js';
-import { startLabVcenter, stopLabVcenter } from './vcenter-hook.js';
 import { type LabGuest, type LabState, readLabState, writeLabState } from './state.js';
+import { type SimHostSize, startVcenterSim, stopVcenterSim } from './vcsim.js';
 
 export const FIRST_GUEST_OCTET = 11;
 export const MAX_GUESTS = 64;
@@ -26,7 +26,14 @@ export interface LabUpOptions {
   withoutNode: number[];
   /** Also start the vCenter simulator (harness/lab/vcsim.ts). @default false */
   vcenter?: boolean;
+  /** Size of the simulated ESXi hosts (with `vcenter`). @default govmomi's small hosts */
+  hosts?: SimHostSize;
 }
+
+/** Guests of a lab with the vCenter simulator: Table 3's largest configuration (8 VMs) plus the bare-metal host. */
+export const VCENTER_LAB_GUESTS = 9;
+/** Guests of a lab without it. */
+export const DEFAULT_GUESTS = 3;
 
 /** The guests' port when free (inventories/sim.yaml names it). */
 export const PREFERRED_PORT = 2222;
@@ -73,12 +80,12 @@ export async function labUp(options: LabUpOptions, log: Logger): Promise<LabStat
   }
   const dir = resolve(options.dir);
   const existing = await readLabState(dir);
-  if (existing) throw new VharnessError(`a lab is already up in ${dir}`, ExitCode.failure, { hint: `run 'vharness lab down --dir ${dir}' first` });
+  if (existing) throw new VharnessError(`a lab is already up in ${dir}`, ExitCode.usage, { hint: `run 'vharness lab down --dir ${dir}' first` });
   const addresses = Array.from({ length: options.guests }, (_, i) => guestAddress(i));
   const port = options.port ?? (await preferredPort(addresses, log));
   if (options.port !== undefined) {
     for (const address of addresses) {
-      if (!(await portFree(address, port))) throw new VharnessError(`port ${port} is already in use on ${address}`, ExitCode.failure, { hint: 'choose another --port or leave it out' });
+      if (!(await portFree(address, port))) throw new VharnessError(`port ${port} is already in use on ${address}`, ExitCode.usage, { hint: 'choose another --port or leave it out' });
     }
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -121,7 +128,14 @@ export async function labUp(options: LabUpOptions, log: Logger): Promise<LabStat
     await writeLabInventory({ file: state.inventory, knownHostsFile: state.knownHosts, clientKey, user: state.user, guests, hostKeys });
     await writeLabState(state);
     if (options.vcenter) {
-      state.vcenter = await startLabVcenter(state, log);
+      state.vcenter = await startVcenterSim(dir, {
+        guests: guests.map((g) => ({ name: g.name, address: g.address, port: g.port })),
+        sshUser: state.user,
+        clientKey,
+        knownHosts: state.knownHosts,
+        log,
+        ...(options.hosts ? { hosts: options.hosts } : {}),
+      });
       await writeLabState(state);
     }
     log.info(`lab: ${guests.length} sshd guest(s) up on ${guests.map((g) => g.address).join(', ')} port ${port}`);
@@ -141,7 +155,7 @@ export async function labDown(dir: string, log: Logger): Promise<LabState | unde
     log.info(`lab: nothing to stop in ${full}`);
     return undefined;
   }
-  if (state.vcenter !== undefined) await stopLabVcenter(state.vcenter);
+  if (state.vcenter !== undefined) await stopVcenterSim(state.vcenter);
   await Promise.all(state.guests.map((g) => stopGuest(g)));
   await rm(full, { recursive: true, force: true });
   log.info(`lab: ${state.guests.length} guest(s) stopped, ${full} removed`);

@@ -2,6 +2,7 @@
 // `lab status` / `lab down` and by tests. Everything needed to tear the lab down is in it.
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { VcenterSimState } from './vcsim.js';
 
 export const LAB_STATE_FILE = 'lab.json';
 
@@ -32,8 +33,8 @@ export interface LabState {
   knownHosts: string;
   inventory: string;
   guests: LabGuest[];
-  /** State returned by the vCenter simulator (harness/lab/vcsim.ts), when started. */
-  vcenter?: unknown;
+  /** The vCenter simulator's state, when started. */
+  vcenter?: VcenterSimState;
 }
 
 export function labStatePath(dir: string): string {

@@ -20,6 +20,33 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const VCSIM_SOURCE = join(ROOT, 'test', 'lab', 'vcsim', 'main.go');
 const GOPATH = '/usr/share/gocode';
 
+/**
+ * What each simulated ESXi host reports. The defaults are govmomi's small hosts (3 hosts of 2
+ * sockets, 2 cores, 2 logical CPUs, ~4 GiB); `{count: 2, cpus: 96, sockets: 2, memoryGB: 768}`
+ * is the study's server (its Table 2).
+ */
+export interface SimHostSize {
+  /** ESXi hosts in the cluster. @default 3 */
+  count?: number;
+  /** Logical CPUs per host. @default 2 */
+  cpus?: number;
+  /** Physical cores per host. @default cpus / 2 when cpus is given (two threads per core), else 2 */
+  cores?: number;
+  /** @default 2 */
+  sockets?: number;
+  /** Memory per host in GiB. @default ~4 */
+  memoryGB?: number;
+}
+
+/** The host size the simulator reports back (every field filled in). */
+export interface SimHostFacts {
+  count: number;
+  cpus: number;
+  cores: number;
+  sockets: number;
+  memoryBytes: number;
+}
+
 export interface VcenterSimOptions {
   /** TCP port on 127.0.0.1. @default a free one */
   port?: number;
@@ -38,6 +65,8 @@ export interface VcenterSimOptions {
   /** Deadline for the simulator to come up (ms). @default 60000 (includes a cold build) */
   startTimeoutMs?: number;
   log?: Logger;
+  /** Size of the simulated hosts. @default govmomi's small hosts */
+  hosts?: SimHostSize;
   /** The lab's sshd guests (from `vharness lab up --vcenter`): a vSphere inventory for them is written. */
   guests?: { name: string; address: string; port: number }[];
   sshUser?: string;
@@ -73,6 +102,29 @@ export interface VcenterSimState {
   log: string;
   /** The vSphere inventory written for the lab's guests, when guests were given. */
   inventory?: string;
+  /** The simulated hosts' size. */
+  hosts: SimHostFacts;
+}
+
+const HOST_FLAGS = { count: '-hosts', cpus: '-host-cpus', cores: '-host-cores', sockets: '-host-sockets', memoryGB: '-host-memory-gb' } as const;
+
+/** Command-line flags of the simulator for a host size; each value validated where it is named. */
+export function hostSizeArgs(size: SimHostSize = {}): string[] {
+  const args: string[] = [];
+  for (const key of Object.keys(HOST_FLAGS) as (keyof SimHostSize)[]) {
+    const value = size[key];
+    if (value === undefined) continue;
+    const max = key === 'count' ? 64 : key === 'memoryGB' ? 1 << 20 : 4096;
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new VharnessError(`Expected the host ${key} to be an integer from 1 to ${max}, got ${value}`, ExitCode.usage);
+    args.push(HOST_FLAGS[key], String(value));
+  }
+  const cpus = size.cpus ?? 2;
+  const sockets = size.sockets ?? 2;
+  const cores = size.cores ?? (size.cpus !== undefined && cpus % 2 === 0 && cpus >= 2 * sockets ? cpus / 2 : cpus);
+  if (cores < sockets || cores > cpus || cores % sockets !== 0) {
+    throw new VharnessError(`Expected hosts of ${cpus} logical CPUs and ${sockets} sockets to have sockets <= cores <= CPUs with cores a multiple of sockets, got ${cores} cores`, ExitCode.usage);
+  }
+  return args;
 }
 
 async function goVersion(): Promise<string> {
@@ -145,11 +197,12 @@ export async function startVcenterSim(labDir: string, options: VcenterSimOptions
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new VharnessError(`Expected the vCenter port to be 0..65535, got ${port}`, ExitCode.usage);
   const idle = options.idleTimeoutMs;
   if (idle !== undefined && (!Number.isInteger(idle) || idle <= 0)) throw new VharnessError(`Expected idleTimeoutMs to be a positive integer, got ${idle}`, ExitCode.usage);
+  const sizeArgs = hostSizeArgs(options.hosts);
   const binary = await buildVcenterSim(log);
   const dir = resolve(labDir, 'vcenter');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const args = ['-dir', dir, '-listen', `127.0.0.1:${port}`, '-template', options.template ?? 'vh-template'];
+  const args = ['-dir', dir, '-listen', `127.0.0.1:${port}`, '-template', options.template ?? 'vh-template', ...sizeArgs];
   let passwordFile: string | undefined;
   const user = options.user ?? (lab ? 'vharness' : undefined);
   if (user !== undefined) {
@@ -187,7 +240,8 @@ export async function startVcenterSim(labDir: string, options: VcenterSimOptions
   const state: VcenterSimState = { ...started, dir, binary, log: logFile };
   if (passwordFile) state.passwordFile = passwordFile;
   if (lab) state.inventory = await writeSimInventory(resolve(labDir), state, options);
-  log.info(`vCenter simulator at ${state.url} (pid ${state.pid})${state.inventory ? `; inventory ${state.inventory}` : ''}`);
+  const h = state.hosts;
+  log.info(`vCenter simulator at ${state.url} (pid ${state.pid}): ${h.count} host(s) of ${h.cpus} logical CPUs, ${h.cores} cores, ${h.sockets} sockets, ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB${state.inventory ? `; inventory ${state.inventory}` : ''}`);
   return state;
 }
 

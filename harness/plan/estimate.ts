@@ -4,6 +4,7 @@
 import type { Precision } from '../core/vocabulary.js';
 import type { Measure } from '../config/types.js';
 import type { Cell } from './cell.js';
+import { capacityProbeQueries } from './serving-capacity.js';
 
 /** CPU-seconds per image (reference machine, 2 threads, batch 32 scaled to one core). */
 const SECONDS_PER_IMAGE_CORE: Record<string, Record<Precision, number>> = {
@@ -56,6 +57,21 @@ export function estimateCellSeconds(cell: Cell, options: EstimateOptions): numbe
       const found = Math.max(1, Math.min(cell.workload.maxBatch, Math.floor(cell.workload.boundMs / 1000 / image)));
       const probes = 2 * Math.ceil(Math.log2(found + 1)) + 1;
       return overhead + probes * (lead + runSeconds(cell.workload.probe, found, image)) + trialsSeconds(cell.measure, found, image, lead);
+    }
+    case 'server':
+    case 'offline': {
+      const w = cell.workload;
+      if (w.kind !== 'server' && w.kind !== 'offline') return overhead;
+      // Closed-loop capacity of one instance (queries/s), then runs at about half of it.
+      const capacity = 1 / image;
+      const warm = w.warmup * w.maxBatch * image;
+      const capacityProbe = lead + warm + capacityProbeQueries(w) / capacity;
+      // Each of the `repeats` trials is one offline run, or one confirming run at the rate found.
+      const trials = cell.measure.repeats;
+      if (w.kind === 'offline') return overhead + capacityProbe + trials * (lead + warm + Math.max(w.run.minDurationMs / 1000, w.run.minQueries / capacity));
+      const runAt = (run: { minQueries: number; minDurationMs: number }): number => lead + warm + Math.max(run.minDurationMs / 1000, run.minQueries / (capacity / 2));
+      const probes = Math.min(w.maxProbes, Math.ceil(Math.log2(1 / w.tolerance)) + 1);
+      return overhead + capacityProbe + probes * runAt(w.probe) + trials * runAt(w.run);
     }
     default:
       return overhead + trialsSeconds(cell.measure, cell.batch, image, lead);

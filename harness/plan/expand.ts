@@ -32,7 +32,7 @@ function vmCell(workload: WorkloadConfig, precision: Precision, c: Configuration
     batch,
     threads,
     measure: workload.measure,
-    request: { target: 'vm', configuration: c.id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB },
+    request: { target: 'vm', configuration: c.id, vms: c.vms, vcpus: c.vcpus, memoryGB: c.memoryGB, ...(c.settings ? { settings: c.settings } : {}) },
     workload,
   };
 }
@@ -94,6 +94,8 @@ function workloadCells(config: Config, w: WorkloadConfig, precision: Precision):
       }
       return cells;
     }
+    case 'server':
+    case 'offline':
     case 'multistream': {
       const c = row(config, w.configuration);
       cells.push(vmCell(w, precision, c, w.maxBatch, w.threads ?? c.vcpus));

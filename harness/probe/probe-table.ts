@@ -1,5 +1,6 @@
 // The probe's table: one row per host, the facts that decide how a benchmark behaves there.
 import Table from 'cli-table3';
+import type { SysInfo } from '../../agent/protocol.js';
 import type { ProbedHost } from './probe.js';
 
 const GIB = 1024 ** 3;
@@ -8,10 +9,19 @@ function yesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }
 
+/** The cgroup and affinity limits that make a host smaller than its hardware, one per line. */
+export function limitsText(info: SysInfo): string {
+  const limits: string[] = [];
+  if (info.affinity.length > 0 && info.affinity.length < info.threads) limits.push(`${info.affinity.length} of ${info.threads} CPUs${info.cgroup.cpuset ? ` (${info.cgroup.cpuset})` : ''}`);
+  if (info.cgroup.cpuQuota !== null) limits.push(`quota ${info.cgroup.cpuQuota} CPUs`);
+  if (info.cgroup.memoryLimitBytes !== null && info.cgroup.memoryLimitBytes < info.memoryBytes) limits.push(`memory ${(info.cgroup.memoryLimitBytes / GIB).toFixed(1)} GiB`);
+  return limits.length === 0 ? 'none' : limits.join('\n');
+}
+
 /** Renders probed hosts as a cli-table3 table (failed hosts show their error). */
 export function probeTable(hosts: ProbedHost[]): string {
   const table = new Table({
-    head: ['host', 'role', 'CPU model', 'sockets', 'cores', 'threads', 'VNNI', 'AMX', 'memory', 'NUMA', 'OS', 'node'],
+    head: ['host', 'role', 'CPU model', 'sockets', 'cores', 'threads', 'VNNI', 'AMX', 'memory', 'NUMA', 'virtualized', 'limits', 'OS', 'node'],
     style: { head: [], border: [] },
   });
   for (const host of hosts) {
@@ -19,7 +29,7 @@ export function probeTable(hosts: ProbedHost[]): string {
     const role = host.roles.join('+');
     const info = host.sysinfo;
     if (!info) {
-      table.push([name, role, { colSpan: 10, content: `${host.status}: ${host.error ?? 'no facts'}`.slice(0, 160) }]);
+      table.push([name, role, { colSpan: 12, content: `${host.status}: ${host.error ?? 'no facts'}`.slice(0, 160) }]);
       continue;
     }
     table.push([
@@ -33,6 +43,8 @@ export function probeTable(hosts: ProbedHost[]): string {
       yesNo(info.flags.amx_int8),
       `${(info.memoryBytes / GIB).toFixed(1)} GiB`,
       info.numaNodes,
+      yesNo(info.virtualized),
+      limitsText(info),
       info.os,
       `${info.nodeVersion}${host.node === 'bundled' ? ' (bundled)' : ''}`,
     ]);

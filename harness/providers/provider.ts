@@ -2,6 +2,10 @@
 // The controller asks a provider for targets of a shape and launches agents on them; it never
 // branches on the provider kind.
 import type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
+import type { VharnessError } from '../errors.js';
+import type { VmSettings } from '../config/types.js';
+import type { VmRecord } from '../results/types.js';
+import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
 
@@ -10,7 +14,7 @@ export type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 
 /** What a cell needs: the VMs of one configuration row, or N instances on a bare-metal host. */
 export type TargetRequest =
-  | { target: 'vm'; configuration: string; vms: number; vcpus: number; memoryGB: number }
+  | { target: 'vm'; configuration: string; vms: number; vcpus: number; memoryGB: number; settings?: VmSettings }
   | { target: 'baremetal'; configuration: string; instances: number; host?: string };
 
 export interface LaunchOptions {
@@ -31,6 +35,8 @@ export interface Target {
   cpus?: number[];
   /** Facts worth a line in results: overcommit, limits that could not be enforced, moves. */
   notes: string[];
+  /** A vSphere VM's placement and settings as read back (recorded per instance in results). */
+  vm?: VmRecord;
   /** Makes a local model file available to the target; returns the path the agent loads. */
   stageModel(localPath: string, sha256: string): Promise<string>;
   /** Starts one agent process on the target. */
@@ -56,6 +62,13 @@ export interface Provider {
   acquire(request: TargetRequest, ctx: ProviderContext): Promise<Target[]>;
   /** Host facts for the run manifest (one per host reached). */
   facts(ctx: ProviderContext): Promise<HostFacts[]>;
+  /** Optional: where each configuration's VMs go and whether they fit (vSphere); shown by `plan`. */
+  placement?(requests: TargetRequest[], ctx: ProviderContext): Promise<ConfigurationPlacement[]>;
   /** Ends the provider's work for the run (teardown policy, connections); runs once. */
   shutdown(outcome: 'success' | 'failure' | 'interrupted', ctx: ProviderContext): Promise<void>;
+  /**
+   * Optional: why the provider stopped asking its backend in this run (vCenter unreachable,
+   * login refused); its later cells fail at once with that reason.
+   */
+  unavailable?(): VharnessError | undefined;
 }

@@ -5,6 +5,7 @@
 import { TARGET_LABELS, WORKLOADS, type Precision, type TargetKind, type Workload } from '../core/vocabulary.js';
 import { compareCells } from '../results/comparisons.js';
 import type { CellSummary, Comparison } from '../results/types.js';
+import { vmSettingDifferences } from './vm-record-text.js';
 
 export interface CompareOptions {
   /** Take only this precision from run A (with `bPrecision`: match across precisions). */
@@ -30,6 +31,8 @@ export interface CellPair {
   comparison: Comparison;
   /** Multistream batch found, or the batch run. */
   batch: { a: number; b: number };
+  /** VM settings (placement, vNUMA, latency sensitivity, reservations, affinity) that differ. */
+  vmSettings: string[];
 }
 
 export interface RunComparison {
@@ -79,6 +82,7 @@ export function compareRuns(a: { summary: { run_id: string; cells: CellSummary[]
       b: cellB,
       comparison,
       batch: { a: cellA.multistream?.batch_found ?? cellA.batch, b: cellB.multistream?.batch_found ?? cellB.batch },
+      vmSettings: vmSettingDifferences(cellA, cellB),
     });
   }
   pairs.sort((x, y) => order(x.a) - order(y.a));

@@ -37,7 +37,7 @@ export async function renderCompareHtml(a: RunSummary, b: RunSummary, comparison
     const chartB = await figureChartHtml(figureB, { valueMax, width: 320 });
     const table = compareTextTable(comparison, figureA.workload);
     parts.push(
-      `<section class="compare" data-figure="${escapeHtml(figureA.workload)}"><h2>${escapeHtml(figureA.paper)}: ${escapeHtml(figureA.title)}</h2>` +
+      `<section class="compare" data-figure="${escapeHtml(figureA.workload)}"><h2>${escapeHtml(figureA.title)} (${escapeHtml(figureA.paper)})</h2>` +
         `<div class="pair">${column('A', a.run_id, figureA, chartA)}${column('B', b.run_id, figureB, chartB)}</div>` +
         (table.rows.length > 0 ? `<h3>B / A</h3>${htmlTable(table, 'ratios-table')}` : '<p class="empty">No matching cells for this figure.</p>') +
         '</section>',

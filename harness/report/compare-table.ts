@@ -47,6 +47,9 @@ export function renderCompareTable(comparison: RunComparison, caveats: readonly 
     lines.push(`only in ${label} (${cells.length}):`);
     for (const c of cells) lines.push(`  ${c.key}${c.status === 'failed' ? ' (failed)' : ''}`);
   };
+  const tuned = comparison.pairs.filter((p) => p.vmSettings.length > 0);
+  if (tuned.length > 0) lines.push('VM settings differ (the two sides ran differently tuned VMs):');
+  for (const p of tuned) lines.push(`  ${p.match}: ${p.vmSettings.join('; ')}`);
   only('A', comparison.onlyA);
   only('B', comparison.onlyB);
   return `${lines.join('\n')}\n`;

@@ -61,6 +61,16 @@ const columns: Column[] = [
   ['multistream_batch_found', (c) => c.multistream?.batch_found],
   ['multistream_bound_ms', (c) => c.multistream?.bound_ms],
   ['multistream_statistic', (c) => c.multistream?.statistic],
+  ['server_bound_ms', (c) => c.server?.bound_ms],
+  ['server_qps_found', (c) => c.server?.qps_found],
+  ['server_closed_loop_qps', (c) => c.server?.closed_loop_qps],
+  ['server_p999_ms', (c) => c.server?.latency_ms?.p999],
+  ['server_over_bound_fraction', (c) => c.server?.over_bound_fraction],
+  ['serving_queries', (c) => c.server?.queries ?? c.offline?.queries],
+  ['serving_concurrency', (c) => c.server?.concurrency ?? c.offline?.concurrency],
+  ['serving_max_batch', (c) => c.server?.max_batch ?? c.offline?.max_batch],
+  ['serving_max_queue_delay_ms', (c) => c.server?.max_queue_delay_ms],
+  ['serving_validity', (c) => (c.server ?? c.offline)?.validity.reasons.join('; ')],
   ['peak_rss_bytes_max', (c) => {
     const rss = c.per_instance.map((i) => i.peak_rss_bytes).filter((v): v is number => typeof v === 'number');
     return rss.length ? Math.max(...rss) : null;

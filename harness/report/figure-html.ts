@@ -26,7 +26,7 @@ export function ratiosHtml(figure: Figure): string {
 
 /** A whole figure section of the single-run report. */
 export async function figureSectionHtml(figure: Figure): Promise<string> {
-  const header = `<header><h2>${escapeHtml(figure.paper)}: ${escapeHtml(figure.title)}</h2>${figure.failed > 0 ? `<p class="bad">${figure.failed} of ${figure.cells} cells failed (see Failed cells).</p>` : ''}</header>`;
+  const header = `<header><h2>${escapeHtml(figure.title)} (${escapeHtml(figure.paper)})</h2>${figure.failed > 0 ? `<p class="bad">${figure.failed} of ${figure.cells} cells failed (see Failed cells).</p>` : ''}</header>`;
   const chart = await figureChartHtml(figure);
   const numbers = figure.cells === 0 ? '' : `<div class="side">${htmlTable(figure.table)}${ratiosHtml(figure)}</div>`;
   return `<section class="figure" data-figure="${escapeHtml(figure.workload)}">${header}${chart}${numbers}</section>`;

@@ -22,9 +22,18 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
   const height = options.height ?? 240;
   const yScale = options.valueMax === undefined ? { zero: true } : { domain: [0, options.valueMax], zero: true };
   const y = { field: 'value', type: 'quantitative', title: figure.metric.label, scale: yScale } as const;
-  const opacity = { condition: { test: 'datum.valid', value: 1 }, value: 0.4 };
   // The 95% CI of each point: a rule from low to high (zero length without an interval).
   const errorbars = { name: 'errorbars', mark: { type: 'rule', color: '#222', strokeWidth: 1.5 }, encoding: { y: { field: 'low', type: 'quantitative', title: '95% CI low' }, y2: { field: 'high', title: '95% CI high' } } } as const;
+  // Faded marks are cells that are not VALID (invalid or noisy); the legend says so when the figure has any.
+  const someInvalid = figure.points.some((p) => !p.valid);
+  const opacity = {
+    field: 'validity',
+    type: 'ordinal',
+    sort: ['valid', 'not VALID (faded)'],
+    title: 'cell',
+    scale: { domain: ['valid', 'not VALID (faded)'], range: [1, 0.4] },
+    legend: someInvalid ? { symbolType: 'square', symbolFillColor: '#4c78a8', labelLimit: 0 } : null,
+  } as const;
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: figure.title,
@@ -32,8 +41,30 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
     height,
     background: 'white',
     config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12 } },
-    data: { values: figure.points.map((p) => ({ ...p })) },
+    data: { values: figure.points.map((p) => ({ ...p, validity: p.valid ? 'valid' : 'not VALID (faded)' })) },
   } as const;
+  if (figure.chart === 'curve') {
+    // The latency-throughput curve: one line per cell over its probes, the bound as a rule.
+    const rule = figure.reference
+      ? [{ mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { datum: figure.reference.value } } } as const]
+      : [];
+    return {
+      ...base,
+      layer: [
+        {
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'offered QPS (Poisson, all instances of the cell)', scale: { zero: true } },
+            y,
+            color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
+            strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: [...PRECISIONS], range: [[1, 0], [6, 3]] } },
+            detail: { field: 'key', type: 'nominal' },
+          },
+          layer: [{ mark: { type: 'line' } }, { mark: { type: 'point', filled: true, size: 50, tooltip: true } }],
+        },
+        ...rule,
+      ],
+    } as TopLevelSpec;
+  }
   if (figure.chart === 'line') {
     return {
       ...base,
@@ -41,13 +72,13 @@ export function figureSpec(figure: Figure, options: FigureSpecOptions = {}): Top
         x: { field: 'instances', type: 'quantitative', title: 'instances (VMs, or processes on bare metal)', axis: { tickMinStep: 1, format: 'd' }, scale: { zero: false } },
         y,
         color: { field: 'target_label', type: 'nominal', title: 'target', scale: targetColors },
-        strokeDash: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: [...PRECISIONS], range: [[1, 0], [6, 3]] } },
+        strokeDash: { field: 'precision', type: 'nominal', title: 'precision (int8 dashed)', scale: { domain: [...PRECISIONS], range: [[1, 0], [6, 3]] }, legend: { symbolStrokeWidth: 2, symbolStrokeColor: '#555', titleLimit: 0, labelLimit: 0 } },
       },
       layer: [
         { mark: { type: 'line' } },
         {
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
-          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision', scale: { domain: [...PRECISIONS], range: ['circle', 'square'] } }, opacity },
+          encoding: { shape: { field: 'precision', type: 'nominal', title: 'precision (int8 dashed)', scale: { domain: [...PRECISIONS], range: ['circle', 'square'] } }, opacity },
         },
         errorbars,
       ],

@@ -2,8 +2,9 @@
 // table beside each chart, and the comparisons of the workload as read from
 // summary.comparisons (no ratio is computed here). Pure: no rendering.
 import { TARGET_LABELS, WORKLOAD_METRIC, WORKLOADS, type MetricDef, type Precision, type TargetKind, type Workload } from '../core/vocabulary.js';
-import type { CellSummary, CompletedCell, Comparison, RunSummary, Verdict } from '../results/types.js';
+import type { CellSummary, CompletedCell, Comparison, RunSummary, ServerProbe, Verdict } from '../results/types.js';
 import { formatMeasure } from './format-number.js';
+import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
 import { cellStateText, isEmphasized } from './verdict-text.js';
 
 /** A plain table: header row and string cells, rendered as html, md or text. */
@@ -12,7 +13,13 @@ export interface TextTable {
   rows: string[][];
 }
 
-/** One completed cell as a chart point. */
+/** bar: one bar per cell; line: cells over instance counts; curve: several points per cell over `x`. */
+export type FigureChart = 'bar' | 'line' | 'curve';
+
+/** What the chart's y axis shows. */
+export type FigureMetric = Pick<MetricDef, 'better' | 'label' | 'unit'>;
+
+/** One completed cell as a chart point (curve charts: one of its probes). */
 export interface FigurePoint {
   key: string;
   precision: Precision;
@@ -36,6 +43,8 @@ export interface FigurePoint {
   trials: number;
   /** Short text drawn on the mark (the value, or the batch found). */
   label: string;
+  /** x of curve charts (server: offered QPS of a search probe). */
+  x?: number;
 }
 
 /** One comparison of the figure's workload, as text. */
@@ -56,8 +65,10 @@ export interface Figure {
   title: string;
   /** Which figures of the study this reproduces. */
   paper: string;
-  chart: 'bar' | 'line';
-  metric: MetricDef;
+  chart: FigureChart;
+  metric: FigureMetric;
+  /** A horizontal reference line (server: the latency bound). */
+  reference?: { value: number; label: string };
   /** Completed cells with a value, in a stable order. */
   points: FigurePoint[];
   /** Every cell of the workload, failed ones included. */
@@ -71,7 +82,11 @@ export interface Figure {
 interface FigureDef {
   title: string;
   paper: string;
-  chart: 'bar' | 'line';
+  chart: FigureChart;
+  /** The y axis when it is not the workload's metric (curve charts). */
+  metric?: FigureMetric;
+  /** Curve charts: the cell's points (x, value, label; single runs, no interval) instead of its estimate. */
+  curve?(cell: CellSummary): { x: number; value: number; label: string }[];
   label(cell: CompletedCell, value: number): string;
   headers: string[];
   row(cell: CellSummary): string[];
@@ -87,7 +102,7 @@ const trials = (cell: CellSummary): string => `${cell.trials.filter((t) => t.sta
 const figureDefs = {
   latency: {
     title: 'Single-image latency: fp32 vs int8, VM vs bare metal',
-    paper: 'Figures 2-4',
+    paper: "the study's Figures 2-4",
     chart: 'bar',
     label: (_cell, value) => formatMeasure(value),
     headers: ['precision', 'target', 'config', 'batch', 'threads', 'trials', 'mean ms (95% CI)', 'CV', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'first ms', 'threads tried (ms)', 'status'],
@@ -109,7 +124,7 @@ const figureDefs = {
   },
   throughput: {
     title: 'Large-batch throughput',
-    paper: 'Figure 5',
+    paper: "the study's Figure 5",
     chart: 'bar',
     label: (_cell, value) => formatMeasure(value),
     headers: ['precision', 'target', 'config', 'instances', 'batch', 'threads', 'trials', 'images/s (95% CI)', 'CV', 'mean ms', 'skew ms', 'window s', 'status'],
@@ -129,7 +144,7 @@ const figureDefs = {
   },
   scaling: {
     title: 'Throughput scaling over instances: VMs vs bare metal',
-    paper: 'Figure 6',
+    paper: "the study's Figure 6",
     chart: 'line',
     label: (_cell, value) => formatMeasure(value),
     headers: ['precision', 'target', 'config', 'instances', 'threads', 'trials', 'images/s (95% CI)', 'CV', 'images/s per instance', 'mean ms', 'skew ms', 'window s', 'status'],
@@ -148,8 +163,8 @@ const figureDefs = {
     ],
   },
   multistream: {
-    title: 'Multistream throughput within the latency bound (batch found on the bars)',
-    paper: 'Figure 7',
+    title: 'Multistream throughput within the latency bound (each bar is labelled with the largest batch that stayed within it)',
+    paper: "the study's Figure 7",
     chart: 'bar',
     label: (cell) => `batch ${cell.multistream?.batch_found ?? cell.batch}`,
     headers: ['precision', 'target', 'config', 'instances', 'batch found', 'trials', 'images/s (95% CI)', 'CV', 'bound', 'mean ms', 'p99 ms', 'probes', 'status'],
@@ -164,6 +179,53 @@ const figureDefs = {
       formatMeasure(done(cell)?.latency_ms.mean),
       formatMeasure(done(cell)?.latency_ms.p99),
       cell.multistream ? String(cell.multistream.probes.length) : '-',
+      cellStateText(cell),
+    ],
+  },
+  server: {
+    title: 'Beyond the study, Server scenario: p99 latency vs offered QPS (the QPS search probes)',
+    paper: 'Extension (MLPerf Server)',
+    chart: 'curve',
+    metric: { label: 'p99 latency (ms), queueing included', unit: 'ms', better: 'lower' },
+    curve: (cell) =>
+      (cell.server?.probes ?? [])
+        .filter((p): p is ServerProbe & { p99_ms: number } => p.p99_ms !== null)
+        .sort((a, b) => a.qps - b.qps)
+        .map((p) => ({ x: p.qps, value: p.p99_ms, label: formatMeasure(p.p99_ms) })),
+    label: (_cell, value) => formatMeasure(value),
+    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', 'trials', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'sessions x max batch', 'probes', 'status'],
+    row: (cell) => {
+      const s = cell.server;
+      return [
+        ...common(cell),
+        String(cell.instances),
+        formatMeasure(s?.qps_found),
+        formatMeasure(s?.closed_loop_qps),
+        trials(cell),
+        est(done(cell)?.throughput_ips),
+        ...serverTailColumns(s),
+        s ? `${s.concurrency} x ${s.max_batch}${s.max_batch > 1 ? ` (wait <= ${s.max_queue_delay_ms} ms)` : ''}` : '-',
+        s ? String(s.probes.length) : '-',
+        cellStateText(cell),
+      ];
+    },
+  },
+  offline: {
+    title: 'Beyond the study, Offline scenario: throughput with every query available at the start',
+    paper: 'Extension (MLPerf Offline)',
+    chart: 'bar',
+    label: (_cell, value) => formatMeasure(value),
+    headers: ['precision', 'target', 'config', 'instances', 'max batch', 'sessions', 'queries', 'mean batch', 'trials', 'images/s (95% CI)', 'CV', 'status'],
+    row: (cell) => [
+      ...common(cell),
+      String(cell.instances),
+      String(cell.offline?.max_batch ?? cell.batch),
+      String(cell.offline?.concurrency ?? '-'),
+      cell.offline ? String(cell.offline.queries) : '-',
+      formatMeasure(cell.offline?.mean_batch),
+      trials(cell),
+      est(done(cell)?.throughput_ips),
+      cv(done(cell)?.throughput_ips.cv),
       cellStateText(cell),
     ],
   },
@@ -221,7 +283,7 @@ export function buildFigure(workload: Workload, cells: readonly CellSummary[], c
     if (cell.status !== 'completed') continue;
     const e = cell[metric.name];
     if (!Number.isFinite(e.mean)) continue;
-    points.push({
+    const base = {
       key: cell.key,
       precision: cell.precision,
       target: cell.target,
@@ -232,20 +294,23 @@ export function buildFigure(workload: Workload, cells: readonly CellSummary[], c
       threads: cell.threads,
       group: configurations.size > 1 && def.chart === 'bar' ? `${cell.precision} ${cell.configuration}` : cell.precision,
       series: `${TARGET_LABELS[cell.target]} ${cell.precision}`,
-      value: e.mean,
       valid: cell.validity === 'valid',
-      low: e.ci95?.[0] ?? e.mean,
-      high: e.ci95?.[1] ?? e.mean,
-      trials: e.n,
-      label: def.label(cell, e.mean),
-    });
+    };
+    if (def.curve) {
+      // Each probe is one run: no interval.
+      for (const p of def.curve(cell)) points.push({ ...base, x: p.x, value: p.value, low: p.value, high: p.value, trials: 1, label: p.label });
+      continue;
+    }
+    points.push({ ...base, value: e.mean, low: e.ci95?.[0] ?? e.mean, high: e.ci95?.[1] ?? e.mean, trials: e.n, label: def.label(cell, e.mean) });
   }
+  const bound = own.find((c) => c.server)?.server?.bound_ms;
   return {
     workload,
     title: def.title,
     paper: def.paper,
     chart: def.chart,
-    metric,
+    metric: def.metric ?? metric,
+    ...(bound !== undefined ? { reference: { value: bound, label: `bound ${formatMeasure(bound)} ms` } } : {}),
     points,
     table: { headers: [...def.headers], rows: own.map((c) => def.row(c)) },
     ratios: figureRatios(workload, comparisons),
@@ -254,8 +319,11 @@ export function buildFigure(workload: Workload, cells: readonly CellSummary[], c
   };
 }
 
-/** All figures of a run, in the paper's order (empty ones included, marked by `cells`). */
+/** The figures of a run in the paper's order (the study's empty ones included, marked by `cells`), then the scenarios beyond the study that ran. */
 export function buildFigures(summary: RunSummary): Figure[] {
-  return workloadOrder.map((w) => buildFigure(w, summary.cells, summary.comparisons));
+  const extension: readonly Workload[] = ['server', 'offline'];
+  return workloadOrder
+    .filter((w) => !extension.includes(w) || summary.cells.some((c) => c.workload === w))
+    .map((w) => buildFigure(w, summary.cells, summary.comparisons));
 }
 

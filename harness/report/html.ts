@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { buildFigures } from './figures.js';
 import { figureSectionHtml } from './figure-html.js';
 import { escapeHtml, htmlPage, htmlTable } from './html-page.js';
-import { runFacts } from './run-facts.js';
+import { modelTitle, runFacts } from './run-facts.js';
+import { STUDY_CITATION_HTML } from './study.js';
 import { loadRun, type LoadedRun } from '../results/run-reader.js';
 
 /** The report page of a loaded run. */
@@ -18,7 +19,7 @@ export async function renderRunHtml(run: LoadedRun): Promise<string> {
   parts.push(`<h1>vharness report: ${escapeHtml(summary.run_id)}</h1>`);
   parts.push(
     `<p class="sub">${c.cells} cells: ${c.valid} VALID, <span class="${c.invalid ? 'warn' : ''}">${c.invalid} INVALID</span>, <span class="${c.noisy ? 'warn' : ''}">${c.noisy} NOISY</span>, <span class="${c.failed ? 'bad' : ''}">${c.failed} FAILED</span>. ` +
-      `ResNet-50 inference (${escapeHtml(summary.model.arch || 'model')}), fp32 vs int8, VMs vs bare metal.</p>`,
+      `Inference of ${escapeHtml(modelTitle(summary.model.arch))}, fp32 vs int8, VMs vs bare metal. ${STUDY_CITATION_HTML}</p>`,
   );
   for (const figure of figures) parts.push(await figureSectionHtml(figure));
 

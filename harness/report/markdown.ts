@@ -1,7 +1,8 @@
 // The run report as Markdown, for pasting into issues: each figure's numbers and ratios,
 // then the run facts. Same content as report.html, minus the charts.
 import { buildFigures, type TextTable } from './figures.js';
-import { runFacts } from './run-facts.js';
+import { modelTitle, runFacts } from './run-facts.js';
+import { STUDY_CITATION } from './study.js';
 import type { LoadedRun } from '../results/run-reader.js';
 
 function cell(text: string): string {
@@ -20,9 +21,9 @@ export function renderMarkdown(run: LoadedRun): string {
   const { summary, manifest } = run;
   const facts = runFacts(summary, manifest);
   const c = facts.counts;
-  const out: string[] = [`# vharness report: ${summary.run_id}`, '', `${c.cells} cells: ${c.valid} VALID, ${c.invalid} INVALID, ${c.noisy} NOISY, ${c.failed} FAILED.`, ''];
+  const out: string[] = [`# vharness report: ${summary.run_id}`, '', `Inference of ${modelTitle(summary.model.arch)}, fp32 vs int8, VMs vs bare metal. ${c.cells} cells: ${c.valid} VALID, ${c.invalid} INVALID, ${c.noisy} NOISY, ${c.failed} FAILED.`, '', STUDY_CITATION, ''];
   for (const figure of buildFigures(summary)) {
-    out.push(`## ${figure.paper}: ${figure.title}`, '');
+    out.push(`## ${figure.title} (${figure.paper})`, '');
     if (figure.cells === 0) {
       out.push(`_Not in this run (no ${figure.workload} cells)._`, '');
       continue;

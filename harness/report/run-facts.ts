@@ -6,6 +6,7 @@ import type { CellSummary, RunManifest, RunSummary } from '../results/types.js';
 import type { TextTable } from './figures.js';
 import { formatGiB, formatMeasure, formatPercent } from './format-number.js';
 import { cellReasons, cellState, headlineEstimate } from './verdict-text.js';
+import { formatVmRecord } from './vm-record-text.js';
 
 export interface RunFacts {
   /** Label/value lines about the run as a whole. */
@@ -28,7 +29,17 @@ export function cpuFlagList(flags: CpuFlags | undefined): string {
   return set.length === 0 ? 'none' : set.join(' ');
 }
 
-function hostRow(host: HostFacts): string[] {
+/** What a host was in the run: a VM, the bare-metal baseline, the controller, an ESXi host. */
+export function hostRole(host: HostFacts, cells: readonly CellSummary[]): string {
+  if (host.name.startsWith('controller:')) return 'controller';
+  if (host.hypervisor !== undefined) return 'ESXi host';
+  const roles: string[] = [];
+  if (cells.some((c) => c.target === 'vm' && c.per_instance.some((i) => i.name === host.name))) roles.push('vm');
+  if (cells.some((c) => c.target === 'baremetal' && c.per_instance.some((i) => i.host === host.name))) roles.push('baremetal');
+  return roles.length === 0 ? '-' : roles.join('+');
+}
+
+function hostRow(host: HostFacts, cells: readonly CellSummary[]): string[] {
   const s = host.sysinfo;
   const h = host.hypervisor ?? {};
   const hv = Object.entries(h)
@@ -36,6 +47,7 @@ function hostRow(host: HostFacts): string[] {
     .join(', ');
   return [
     host.name,
+    hostRole(host, cells),
     host.kind,
     s?.cpuModel ?? (typeof h.cpuModel === 'string' ? h.cpuModel : '-'),
     s ? `${s.sockets}/${s.cores}/${s.threads}` : '-',
@@ -66,6 +78,14 @@ function peakRss(cell: CellSummary): string {
   return rss.length === 0 ? '-' : `${formatMeasure(Math.max(...rss) / 2 ** 20)} MiB`;
 }
 
+/** What the run measured, named after its model: `ResNet-50 v1.5 (synthetic)`, the tiny test net, or the file. */
+export function modelTitle(arch: string): string {
+  if (arch === 'resnet50') return 'ResNet-50 v1.5 (synthetic weights)';
+  if (arch === 'tiny') return 'the tiny test net (not ResNet-50)';
+  if (arch === '') return 'the model';
+  return arch.split('/').pop() ?? arch;
+}
+
 /** Everything about a run that is not a figure. */
 export function runFacts(summary: RunSummary, manifest: RunManifest | null): RunFacts {
   const run: [string, string][] = [
@@ -80,22 +100,25 @@ export function runFacts(summary: RunSummary, manifest: RunManifest | null): Run
     run.push(['vharness', manifest.versions.vharness], ['node (controller)', manifest.versions.node], ['onnxruntime', manifest.versions.onnxruntime]);
     run.push(['git commit', manifest.git_commit ?? 'not a git checkout']);
     for (const m of manifest.models) run.push([`model ${m.precision}`, `${m.path} (sha256 ${m.sha256.slice(0, 16)}..., ${formatMeasure(m.bytes / 1e6)} MB)`]);
-    if (manifest.command.length > 0) run.push(['command', `vharness ${manifest.command.join(' ')}`]);
+    if (manifest.command.length > 0) run.push(['command', manifest.command[0] === 'vharness' ? manifest.command.join(' ') : `vharness ${manifest.command.join(' ')}`]);
   } else {
     run.push(['model', summary.model.arch || '-']);
   }
   const cells = summary.cells;
   const completed = cells.filter((c) => c.status === 'completed');
   const notes: string[] = [];
+  const vms = new Map<string, string>();
   for (const cell of cells) {
+    for (const inst of cell.per_instance) if (inst.vm) vms.set(inst.name, formatVmRecord(inst.vm));
     for (const note of cell.notes ?? []) notes.push(`${cell.key}: ${note}`);
     for (const inst of cell.per_instance) for (const note of inst.notes ?? []) notes.push(`${cell.key} ${inst.name}: ${note}`);
   }
+  const vmLines = [...vms].sort(([x], [y]) => x.localeCompare(y)).map(([name, text]): [string, string] => [`VM ${name}`, text]);
   return {
-    run,
+    run: [...run, ...vmLines],
     hosts: {
-      headers: ['host', 'kind', 'CPU model', 'sockets/cores/threads', 'NUMA', 'memory', 'CPU flags', 'virtualized', 'OS', 'versions', 'hypervisor'],
-      rows: (manifest?.hosts ?? []).map(hostRow),
+      headers: ['host', 'role', 'provider', 'CPU model', 'sockets/cores/threads', 'NUMA', 'memory', 'CPU flags', 'virtualized', 'OS', 'versions', 'hypervisor'],
+      rows: (manifest?.hosts ?? []).map((h) => hostRow(h, cells)),
     },
     counts: {
       cells: cells.length,

@@ -1,7 +1,8 @@
-// cli-table3 colors only on a terminal: piped output and files stay plain text.
+// cli-table3 tables for stdout: bold headers and grey borders when colour is on (never red:
+// red means error), plain text for pipes, files and NO_COLOR.
 import type Table from 'cli-table3';
+import { colorEnabled } from '../terminal/color.js';
 
-/** Table options for stdout: colored head and borders on a TTY, none otherwise. */
 export function tableOptions(head: string[]): Table.TableConstructorOptions {
-  return process.stdout.isTTY ? { head } : { head, style: { head: [], border: [] } };
+  return colorEnabled(process.stdout) ? { head, style: { head: ['bold'], border: ['grey'] } } : { head, style: { head: [], border: [] } };
 }

@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { PRECISIONS, WORKLOAD_METRIC, WORKLOADS, type Workload } from '../core/vocabulary.js';
 import { pairKey } from '../results/comparisons.js';
 import type { CellSummary, Comparison, ComparisonKind, RunSummary } from '../results/types.js';
+import { offlineTable, serverTable, type VerdictCell } from './serving-tables.js';
 import { tableOptions } from './table-style.js';
 import { cellState, cellStateText, comparisonCell, formatEstimate, headlineEstimate } from './verdict-text.js';
 
@@ -46,7 +47,7 @@ function keysOf(cells: CellSummary[]): string[] {
   return cells[0]?.workload === 'scaling' ? keys.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))) : keys;
 }
 
-function vmVsBaremetal(summary: RunSummary, workload: Workload): string | undefined {
+function vmVsBaremetal(summary: RunSummary, workload: Exclude<Workload, 'server' | 'offline'>): string | undefined {
   const cells = summary.cells.filter((c) => c.workload === workload);
   if (cells.length === 0) return undefined;
   const metric = WORKLOAD_METRIC[workload];
@@ -69,7 +70,7 @@ function vmVsBaremetal(summary: RunSummary, workload: Workload): string | undefi
     }
   }
   const bound = cells.find((c) => c.multistream)?.multistream;
-  const titles: Record<Workload, string> = {
+  const titles: Record<Exclude<Workload, 'server' | 'offline'>, string> = {
     latency: 'Single image latency (batch 1, lower is better; mean ± 95% CI over trials)',
     throughput: 'Large batch throughput (mean ± 95% CI over trials)',
     scaling: 'Throughput scaling (img/s summed over instances, batch 1; mean ± 95% CI)',
@@ -95,7 +96,17 @@ function comparisonTable(summary: RunSummary, kind: 'int8_vs_fp32' | 'scaling', 
 /** Every table of a run summary, as printable text blocks. */
 export function renderTables(summary: RunSummary): string[] {
   const out: string[] = [];
+  const verdict: VerdictCell = (vm, bm) => {
+    const comparison = findComparison(summary.comparisons, 'vm_vs_baremetal', vm, bm);
+    return { text: verdictCell(comparison), comparison };
+  };
   for (const workload of WORKLOADS) {
+    if (workload === 'server' || workload === 'offline') {
+      if (!summary.cells.some((c) => c.workload === workload)) continue;
+      const { text, shown } = (workload === 'server' ? serverTable : offlineTable)(summary, verdict);
+      out.push(withNotes(text, shown));
+      continue;
+    }
     const table = vmVsBaremetal(summary, workload);
     if (table) out.push(table);
   }

@@ -104,6 +104,7 @@ export function aggregateTrial(input: AggregateInput): Aggregate {
     if (i.error !== undefined) out.error = i.error;
     if (i.cpus) out.cpus = i.cpus;
     if (i.notes && i.notes.length > 0) out.notes = i.notes;
+    if (i.vm) out.vm = i.vm;
     return out;
   });
 

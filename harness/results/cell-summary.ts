@@ -1,15 +1,17 @@
 // A cell's summary from its trials (pure): each trial aggregated on its own, then the
 // statistics across trials (mean, sd, CV, Student t 95% CI), percentiles of the pooled raw
 // samples, validity flags and noise findings turned into VALID / INVALID / NOISY with reasons.
-import type { Measure, NoiseThresholds } from '../config/types.js';
+import type { Measure, NoiseThresholds, ServingWorkload, WorkloadConfig } from '../config/types.js';
 import { WORKLOAD_METRIC } from '../core/vocabulary.js';
 import { aggregateTrial, type Aggregate } from './aggregate.js';
 import type { CellSetup, InstanceRaw, TrialRecord } from './cell-record.js';
 import { flagWords, type Flag } from './flags.js';
 import { cellFindings, trialFindings, trialNoise } from './noise.js';
 import { latencyStats } from './percentiles.js';
+import { queryLatencies } from './query-latencies.js';
+import { aggregateServing, type ServingAggregate } from './serving-aggregate.js';
 import { estimate } from './statistics.js';
-import type { CellSummary, CompletedCell, CompletedTrial, InstanceSummary, LatencyStats, TrialSummary } from './types.js';
+import type { CellSummary, CompletedCell, CompletedTrial, InstanceSummary, LatencyStats, OfflineInfo, ServerInfo, TrialSummary } from './types.js';
 
 /** What a cell is, before anything is measured. */
 export type CellIdentity = Pick<
@@ -23,6 +25,8 @@ export interface SummarizeInput {
   trials: readonly TrialRecord[];
   notes: readonly string[];
   measure: Measure;
+  /** The cell's workload: open-loop scenarios (server, offline) aggregate per query. */
+  workload?: WorkloadConfig;
   maxSkewFraction: number;
   noise: NoiseThresholds;
   /** Why the cell could not be set up or was cut short; makes it failed. */
@@ -38,10 +42,53 @@ function roundStats(s: LatencyStats): LatencyStats {
   return { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
 }
 
+// Per batch (closed loop), or per query from its scheduled arrival (open loop: queueing included).
 function latencies(instances: readonly InstanceRaw[]): number[] {
   const out: number[] = [];
-  for (const i of instances) for (let k = 0; k < i.starts_ms.length; k++) out.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+  for (const i of instances) {
+    if (i.serving) out.push(...queryLatencies(i.serving.arrivals_ms, i.serving.sizes, i.ends_ms).latencies);
+    else for (let k = 0; k < i.starts_ms.length; k++) out.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+  }
   return out;
+}
+
+function servingOf(workload: WorkloadConfig | undefined): ServingWorkload | undefined {
+  return workload?.kind === 'server' || workload?.kind === 'offline' ? workload : undefined;
+}
+
+/** One open-loop run's aggregate: the server's trials run at the rate found (probe rules when none was). */
+function servingAggregate(w: ServingWorkload, setup: CellSetup | null, instances: readonly InstanceRaw[]): ServingAggregate {
+  if (w.kind === 'offline') return aggregateServing({ instances, rules: w.run });
+  const found = (setup?.serving?.qps_found_per_instance ?? 0) > 0;
+  return aggregateServing({ instances, rules: found ? w.run : w.probe, boundMs: w.boundMs });
+}
+
+/** The `server` / `offline` record of a cell: its setup, and the pooled queries of its trials. */
+function servingInfo(w: ServingWorkload, setup: CellSetup, trials: readonly TrialRecord[]): { server?: ServerInfo; offline?: OfflineInfo } {
+  const pooled = servingAggregate(w, setup, trials.filter((t) => t.status === 'completed').flatMap((t) => t.instances));
+  const s = setup.serving;
+  const n = trials[0]?.instances.length ?? 0;
+  const exec = { concurrency: w.concurrency, max_batch: w.maxBatch, max_queue_delay_ms: w.kind === 'server' ? w.maxQueueDelayMs : 0 };
+  if (w.kind === 'offline') return { offline: { ...exec, queries: pooled.queries, mean_batch: pooled.mean_batch, duration_s: pooled.duration_s, validity: pooled.validity } };
+  const validity = { ...pooled.validity, reasons: [...(s?.why_none ? [s.why_none] : []), ...pooled.validity.reasons] };
+  return {
+    server: {
+      ...exec,
+      bound_ms: w.boundMs,
+      seed: w.seed,
+      tolerance: w.tolerance,
+      qps_found: round((s?.qps_found_per_instance ?? 0) * n),
+      qps_per_instance: round(s?.qps_found_per_instance ?? 0),
+      closed_loop_qps: s ? round(s.capacity_per_instance * n) : null,
+      probes: s?.probes ?? [],
+      latency_ms: pooled.query_latency_ms,
+      over_bound_fraction: pooled.over_bound_fraction,
+      queries: pooled.queries,
+      unserved: pooled.unserved,
+      mean_batch: pooled.mean_batch,
+      validity,
+    },
+  };
 }
 
 // One row per instance over all trials: mean throughput, pooled latencies, worst status.
@@ -80,14 +127,21 @@ function perInstance(trials: readonly TrialRecord[], aggs: readonly Aggregate[])
 /** The summary of a cell from its setup and trial records. */
 export function summarizeCell(input: SummarizeInput): CellSummary {
   const { identity, setup, trials } = input;
-  const aggs = trials.map((t) => aggregateTrial({ instances: t.instances, measure: input.measure, maxSkewFraction: input.maxSkewFraction }));
+  const serving = servingOf(input.workload);
+  const aggs: Aggregate[] = trials.map((t) =>
+    serving ? servingAggregate(serving, setup, t.instances) : aggregateTrial({ instances: t.instances, measure: input.measure, maxSkewFraction: input.maxSkewFraction }),
+  );
   const summaries: TrialSummary[] = trials.map((t, k) => {
     const agg = aggs[k] as Aggregate;
     if (t.status === 'failed') return { status: 'failed', index: t.index, error: t.error };
     if (agg.status === 'failed') return { status: 'failed', index: t.index, error: agg.error };
     const noise = trialNoise(t.instances);
     const bound = setup?.multistream;
-    const overBound: Flag[] = bound && bound.batch_found > 0 && agg.latency_ms[bound.statistic] > bound.bound_ms ? ['bound_exceeded_in_confirming_run'] : [];
+    const serverFound = serving?.kind === 'server' && (setup?.serving?.qps_found_per_instance ?? 0) > 0;
+    const overBound: Flag[] =
+      (bound && bound.batch_found > 0 && agg.latency_ms[bound.statistic] > bound.bound_ms) || (serverFound && serving.kind === 'server' && agg.latency_ms.p99 > serving.boundMs)
+        ? ['bound_exceeded_in_confirming_run']
+        : [];
     return {
       status: 'completed',
       index: t.index,
@@ -106,6 +160,7 @@ export function summarizeCell(input: SummarizeInput): CellSummary {
     ...(setup ? { threads: setup.threads, batch: setup.batch } : {}),
     ...(setup?.thread_probes ? { thread_probes: setup.thread_probes } : {}),
     ...(setup?.multistream ? { multistream: setup.multistream } : {}),
+    ...(serving && setup ? servingInfo(serving, setup, trials) : {}),
     ...(input.notes.length > 0 ? { notes: [...input.notes] } : {}),
   };
   const completed = summaries.filter((t): t is CompletedTrial => t.status === 'completed');

@@ -11,6 +11,12 @@ export const FLAG_WORDS = {
   skew_exceeds_bound: 'start skew exceeded the allowed fraction of the window',
   bound_not_met_at_batch_1: 'even batch 1 exceeded the latency bound',
   bound_exceeded_in_confirming_run: 'the latency bound was exceeded in a measured trial',
+  // Open-loop scenarios (server, offline), LoadGen style.
+  min_queries_not_met: 'fewer queries than the minimum query count',
+  early_stopping_not_met: 'too few queries to support the p99 bound (early stopping)',
+  gave_up_overloaded: 'the queue fell too far behind its schedule and stopped dispatching',
+  late_start: 'warmup overran the common start (the schedule began late)',
+  bound_not_met_at_any_qps: 'no offered rate kept the p99 within the bound',
 } as const;
 
 export type Flag = keyof typeof FLAG_WORDS;

@@ -47,6 +47,7 @@ export interface ManifestInput {
   models: RunManifest['models'];
   command: string[];
   createdAt?: string;
+  inputs?: RunManifest['inputs'];
 }
 
 export async function buildManifest(input: ManifestInput): Promise<RunManifest> {
@@ -67,5 +68,6 @@ export async function buildManifest(input: ManifestInput): Promise<RunManifest> 
     hosts: input.hosts,
     models: input.models,
     command: input.command,
+    ...(input.inputs ? { inputs: input.inputs } : {}),
   };
 }

@@ -16,6 +16,19 @@ export interface LatencyStats {
   max: number;
 }
 
+/** Per VM in summary.json (snake_case, a file format): where it ran, by which policy, with which settings. */
+export interface VmRecord {
+  host: string;
+  placement: string;
+  cores_per_socket: number;
+  latency_sensitivity: string;
+  cpu_reservation_mhz: number;
+  memory_reservation_mb: number;
+  memory_locked: boolean;
+  /** Host logical CPUs (`0-11`), or `none`. */
+  cpu_affinity: string;
+}
+
 export interface InstanceSummary {
   name: string;
   host: string;
@@ -33,6 +46,8 @@ export interface InstanceSummary {
   peak_rss_bytes: number | null;
   cpus?: number[];
   notes?: string[];
+  /** A vSphere VM's host, placement policy and settings as read back. */
+  vm?: VmRecord;
 }
 
 export interface ThreadProbe {
@@ -54,6 +69,63 @@ export interface MultistreamInfo {
   batch_found: number;
   probes: MultistreamProbe[];
 }
+
+/** Per-query latency of an open-loop run (completion - scheduled arrival), ms. */
+export interface QueryLatencyStats extends LatencyStats {
+  p999: number;
+}
+
+/** LoadGen-style validity of one open-loop run, with the reasons in words. */
+export type ServingValidity = import('./loadgen-validity.js').RunValidity & { min_queries: number; min_duration_ms: number };
+
+/** One probe of the server scenario's QPS search (offered rates summed over instances). */
+export interface ServerProbe {
+  qps: number;
+  qps_per_instance: number;
+  /** null when no query was served. */
+  p99_ms: number | null;
+  within_bound: boolean;
+  over_bound_fraction: number;
+  queries: number;
+}
+
+/** How an open-loop instance executed queries (recorded as run). */
+export interface ServingSetup {
+  concurrency: number;
+  max_batch: number;
+  max_queue_delay_ms: number;
+}
+
+/** Beyond the study: the Server scenario of a cell. */
+export interface ServerInfo extends ServingSetup {
+  bound_ms: number;
+  seed: number;
+  /** The search stops when its bracket is within this fraction: the resolution of qps_found. */
+  tolerance: number;
+  /** Highest offered rate found within the bound, summed over instances (0: none was). */
+  qps_found: number;
+  qps_per_instance: number;
+  /** Closed-loop throughput of the same instances (the capacity probe), queries/s. */
+  closed_loop_qps: number | null;
+  probes: ServerProbe[];
+  /** The confirming runs (the trials) at qps_found, pooled. */
+  latency_ms: QueryLatencyStats | null;
+  over_bound_fraction: number;
+  queries: number;
+  unserved: number;
+  mean_batch: number | null;
+  validity: ServingValidity;
+}
+
+/** Beyond the study: the Offline scenario of a cell. */
+export interface OfflineInfo extends ServingSetup {
+  queries: number;
+  mean_batch: number | null;
+  /** Time from the start to the last completion, s (the longest instance). */
+  duration_s: number | null;
+  validity: ServingValidity;
+}
+
 
 /** A closed interval [low, high]. */
 export type Interval = [number, number];
@@ -136,6 +208,8 @@ interface CellBase {
   per_instance: InstanceSummary[];
   thread_probes?: ThreadProbe[];
   multistream?: MultistreamInfo;
+  server?: ServerInfo;
+  offline?: OfflineInfo;
   notes?: string[];
 }
 
@@ -244,4 +318,6 @@ export interface RunManifest {
   hosts: HostFacts[];
   models: { precision: string; path: string; sha256: string; bytes: number }[];
   command: string[];
+  /** sha256 of the config and inventory files' bytes: `--resume` refuses other files. */
+  inputs?: { config_sha256: string; inventory_sha256: string };
 }

@@ -18,6 +18,8 @@ export interface CellContext {
   signal?: AbortSignal;
   /** Reports the phase the cell is in (progress line). */
   onPhase(phase: string): void;
+  /** An agent's steps done of the phase's total (progress bar). */
+  onSteps?(phase: string, done: number, total: number | null): void;
   /** Records an agent's sysinfo for the manifest's host facts. */
   onSysinfo(instance: string, host: string, sysinfo: SysInfo): void;
 }

@@ -2,6 +2,7 @@
 import type { Precision } from '../core/vocabulary.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
+import { untilAborted } from './abortable.js';
 
 export interface LoadOptions {
   precision: Precision;
@@ -10,11 +11,13 @@ export interface LoadOptions {
   /** Path of the model on each instance's machine, by instance name. */
   paths: Map<string, string>;
   sha256: string;
+  /** Stops waiting for the loads (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
 }
 
 /** Loads on all instances in parallel; rejects with the first failure. */
 export async function loadInstances(instances: Instance[], options: LoadOptions): Promise<void> {
-  await Promise.all(
+  const loads = Promise.all(
     instances.map((i) =>
       i.session.request(
         'load',
@@ -23,4 +26,5 @@ export async function loadInstances(instances: Instance[], options: LoadOptions)
       ),
     ),
   );
+  await untilAborted(loads, options.signal, 'model load');
 }

@@ -11,6 +11,7 @@ export async function prepareModels(choice: ModelChoice, precisions: Precision[]
   for (const precision of precisions) {
     const spec = precision === 'int8' && choice.int8Path !== undefined ? choice.int8Path : choice.arch;
     log.progress(`model: preparing ${choice.arch} ${precision}`);
+    log.debug(`phase: model ${precision}`);
     const info = await ensureModel(spec, precision, { seed: choice.seed, log: (message) => log.progress(`model ${precision}: ${message}`) });
     log.info(`model ${precision}: ${info.path} (${(info.bytes / 1e6).toFixed(1)} MB, sha256 ${info.sha256.slice(0, 12)})`);
     out.set(precision, info);

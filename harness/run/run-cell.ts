@@ -9,7 +9,8 @@ import type { CellRecord, CellSetup, TrialRecord } from '../results/cell-record.
 import { summarizeCell, type CellIdentity } from '../results/cell-summary.js';
 import type { CellContext } from './cell-context.js';
 import { closeInstances, openInstances, type Instance } from './instances.js';
-import { applySetup, measureRun, workloadSetups, type WorkloadEnv } from './workload-runners.js';
+import { untilAborted } from './abortable.js';
+import { applySetup, workloadSetups, workloadTrials, type WorkloadEnv } from './workload-runners.js';
 
 /** A cell whose agents are open (or whose opening failed: `error`). */
 export interface OpenCell {
@@ -65,14 +66,26 @@ export async function openCell(cell: Cell, ctx: CellContext, previous?: CellReco
     const model = ctx.models[cell.precision];
     if (!model) throw new Error(`no ${cell.precision} model was prepared`);
     ctx.onPhase('acquire');
-    open.targets = await ctx.provider.acquire(cell.request, ctx.providerCtx);
+    // Each phase ends at once on SIGINT/SIGTERM (the signal may have fired before it began).
+    open.targets = await untilAborted(ctx.provider.acquire(cell.request, ctx.providerCtx), ctx.signal, 'provisioning');
     ctx.onPhase('stage model');
-    const paths = new Map<string, string>();
-    for (const t of open.targets) paths.set(t.name, await t.stageModel(model.path, model.sha256));
+    // All targets at once: each provider bounds its own transfers (SSH: ssh.concurrency).
+    const staging = Promise.all(open.targets.map(async (t) => [t.name, await t.stageModel(model.path, model.sha256)] as const));
+    const paths = new Map(await untilAborted(staging, ctx.signal, 'model staging'));
     ctx.onPhase('start agents');
-    open.instances = await openInstances(open.targets, cell.key);
+    const opening = openInstances(open.targets, cell.key);
+    // Agents that open after an interrupt are closed again, not left running.
+    opening.then(
+      async (late) => {
+        if (ctx.signal?.aborted && open.instances !== late) await closeInstances(late);
+      },
+      () => undefined,
+    );
+    open.instances = await untilAborted(opening, ctx.signal, 'agent start');
     for (const i of open.instances) ctx.onSysinfo(i.name, i.target.host, i.sysinfo);
-    open.env = { cell, instances: open.instances, ctx, load: { precision: cell.precision, paths, sha256: model.sha256 } };
+    const load: WorkloadEnv['load'] = { precision: cell.precision, paths, sha256: model.sha256 };
+    if (ctx.signal) load.signal = ctx.signal;
+    open.env = { cell, instances: open.instances, ctx, load };
     if (open.setup) await applySetup(open.env, open.setup);
     else open.setup = await workloadSetups[cell.kind](open.env);
   } catch (error) {
@@ -90,7 +103,7 @@ export async function runTrial(open: OpenCell): Promise<TrialRecord> {
     trial = { status: 'failed', index, started_at: startedAt, finished_at: startedAt, error: open.error ?? 'the cell is not open', instances: [] };
   } else {
     try {
-      const raws = await measureRun(open.env, open.cell.measure, open.setup.batch, open.setup.threads);
+      const raws = await workloadTrials[open.cell.kind](open.env, open.setup, index);
       const bad = raws.filter((r) => r.status !== 'completed');
       const finishedAt = new Date().toISOString();
       if (open.ctx.signal?.aborted) trial = { status: 'failed', index, started_at: startedAt, finished_at: finishedAt, error: 'interrupted', instances: raws };
@@ -115,6 +128,7 @@ export function cellRecord(open: OpenCell): CellRecord {
     trials: open.trials,
     notes,
     measure: open.cell.measure,
+    workload: open.cell.workload,
     maxSkewFraction: config.maxSkewFraction,
     noise: config.noise,
     ...(open.error !== undefined ? { error: open.error } : {}),

@@ -10,9 +10,10 @@ import type { SysInfo } from '../../agent/protocol.js';
 import type { Config, Inventory } from '../config/types.js';
 import type { HostFacts } from '../core/shared-types.js';
 import { WORKLOAD_METRIC, type Precision, type TargetKind } from '../core/vocabulary.js';
+import type { VharnessError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Cell } from '../plan/cell.js';
-import { estimateCellSeconds, formatDuration } from '../plan/estimate.js';
+import { estimateCellSeconds } from '../plan/estimate.js';
 import { createProviders } from '../providers/index.js';
 import type { Provider, ProviderContext } from '../providers/provider.js';
 import { renderCsv } from '../report/csv.js';
@@ -23,7 +24,10 @@ import { newRunId, RunStore } from '../results/run-store.js';
 import type { CellSummary, CompletedCell, RunManifest, RunSummary } from '../results/types.js';
 import type { CellContext, StagedModel } from './cell-context.js';
 import { prepareModels } from './prepare-models.js';
+import { RunProgress } from './run-progress.js';
 import { cellRecord, closeCell, openCell, runTrial, trialsLeft, type OpenCell } from './run-cell.js';
+import { untilAborted } from './abortable.js';
+import { checkRunDir, checkSameInputs, lockRunDir, runInputs } from '../results/run-dir-guard.js';
 
 export interface RunMatrixOptions {
   config: Config;
@@ -56,6 +60,8 @@ export interface RunMatrixResult {
   /** Cells run now (0 when --resume found nothing to do). */
   ran: number;
   interrupted: boolean;
+  /** Providers that gave up on their backend during the run, with the reason (e.g. vCenter unreachable). */
+  unavailable: { target: TargetKind; error: VharnessError }[];
 }
 
 function summaryOf(runId: string, options: RunMatrixOptions, records: Map<string, CellRecord>, models: Map<Precision, StagedModel>, startedAt: string): RunSummary {
@@ -93,9 +99,31 @@ function isDone(record: CellRecord | undefined, cell: Cell): boolean {
 }
 
 export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixResult> {
-  const { config, inventory, log, signal } = options;
+  const { config, inventory } = options;
   const resultsDir = options.resultsDir ?? inventory.resultsDir;
   const resumed = options.resume === undefined ? undefined : await RunStore.open(resultsDir, options.resume);
+  // A run continues only from a readable directory made from the same files, by one process at a time.
+  const inputs = await runInputs(config.file, inventory.file);
+  let unlock: (() => Promise<void>) | undefined;
+  if (resumed) {
+    checkSameInputs(resumed.dir, await checkRunDir(resumed.dir), inputs, { config: config.file, inventory: inventory.file });
+    unlock = await lockRunDir(resumed.dir);
+  }
+  try {
+    return await runLocked(options, resultsDir, resumed, inputs, (lock) => (unlock = lock));
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function runLocked(
+  options: RunMatrixOptions,
+  resultsDir: string,
+  resumed: RunStore | undefined,
+  inputs: NonNullable<RunManifest['inputs']>,
+  locked: (unlock: () => Promise<void>) => void,
+): Promise<RunMatrixResult> {
+  const { config, inventory, log, signal } = options;
   const previous = resumed ? await resumed.readCells() : new Map<string, CellRecord>();
   const todo = options.cells.filter((c) => !isDone(previous.get(c.key), c));
   const startedAt = new Date().toISOString();
@@ -104,20 +132,21 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     log.info(`resume: all ${options.cells.length} cells of ${resumed.runId} are completed; nothing to run`);
     const existing = await resumed.readSummary();
     const summary = existing ?? summaryOf(resumed.runId, options, previous, new Map(), startedAt);
-    return { dir: resumed.dir, summary, ran: 0, interrupted: false };
+    return { dir: resumed.dir, summary, ran: 0, interrupted: false, unavailable: [] };
   }
 
   // Models before anything is created: a model failure leaves no half-made run behind.
   const precisions = [...new Set(todo.map((c) => c.precision))];
-  const infos = await prepareModels(config.model, precisions, log);
+  const infos = await untilAborted(prepareModels(config.model, precisions, log), signal, 'model preparation');
   const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
 
   const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));
+  if (!resumed) locked(await lockRunDir(store.dir));
   const providerCtx: ProviderContext = { runId: store.runId, log };
   if (signal) providerCtx.signal = signal;
   const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
   const hosts = new Map<string, HostFacts>();
-  const oldManifest = resumed ? await resumed.readManifest().catch(() => null) : null;
+  const oldManifest: RunManifest | undefined = resumed ? ((await resumed.readManifest().catch(() => null)) ?? undefined) : undefined;
   for (const h of oldManifest?.hosts ?? []) hosts.set(h.name, h);
   // The controller machine itself, then every host/VM an agent reports from.
   const controllerName = `controller:${hostname()}`;
@@ -126,7 +155,7 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
   const writeManifest = async (): Promise<void> => {
     const manifestModels: RunManifest['models'] = [...infos].map(([precision, m]) => ({ precision, path: m.path, sha256: m.sha256, bytes: m.bytes }));
     for (const m of oldManifest?.models ?? []) if (!manifestModels.some((x) => x.precision === m.precision)) manifestModels.push(m);
-    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command };
+    const input: Parameters<typeof buildManifest>[0] = { runId: store.runId, config, inventory, hosts: [...hosts.values()], models: manifestModels, command: options.command, inputs };
     if (oldManifest) input.createdAt = oldManifest.created_at;
     await store.writeManifest(await buildManifest(input));
   };
@@ -139,12 +168,12 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     await store.writeSummary(summary, renderCsv(summary));
   };
   const cpus = availableParallelism();
-  const estimates = new Map(todo.map((c) => [c.key, estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs })]));
-  let estimatedDone = 0;
-  let actualDone = 0;
+  const groups = interleaveGroups(todo);
+  const estimate = (c: Cell): number => estimateCellSeconds(c, { arch: config.model.arch, cpus, startLeadMs: config.startLeadMs });
+  // The progress bar counts groups (their cells run interleaved); the line names the cell at work.
+  const progress = new RunProgress({ estimates: groups.map((g) => g.reduce((s, c) => s + estimate(c), 0)) });
   let ran = 0;
   let outcome = 'success' as 'success' | 'failure' | 'interrupted';
-  const began = Date.now();
   const position = new Map(todo.map((c, i) => [c.key, i + 1]));
   const tag = (cell: Cell): string => `[${position.get(cell.key) ?? '?'}/${todo.length}] ${cell.key}`;
   const store1 = async (open: OpenCell): Promise<CellRecord> => {
@@ -154,31 +183,46 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     await writeSummary();
     return record;
   };
+  const contextOf = (cell: Cell): CellContext => {
+    const provider = providers[cell.target];
+    let lastStepsPhase: string | undefined;
+    const ctx: CellContext = {
+      config,
+      models: Object.fromEntries(models),
+      provider,
+      providerCtx,
+      log,
+      onPhase: (phase) => {
+        progress.setCell(cell.key);
+        progress.setPhase(phase);
+        log.progress(progress.render());
+        log.debug(`phase: ${cell.key}: ${phase}`);
+      },
+      onSteps: (phase, done, total) => {
+        // One debug line per phase change (warmup, run), not per progress event.
+        if (phase !== lastStepsPhase) log.debug(`phase: ${cell.key}: ${phase}`);
+        lastStepsPhase = phase;
+        progress.setCell(cell.key);
+        progress.setSteps(phase, done, total);
+        log.progress(progress.render());
+      },
+      onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
+        const name = cell.target === 'vm' ? instance : host;
+        if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
+      },
+    };
+    if (signal) ctx.signal = signal;
+    return ctx;
+  };
   try {
-    for (const group of interleaveGroups(todo)) {
+    for (const [index, group] of groups.entries()) {
       if (signal?.aborted) break;
-      const remaining = todo.filter((c) => !records.has(c.key) || !isDone(records.get(c.key), c)).reduce((s, c) => s + (estimates.get(c.key) ?? 0), 0);
-      const scale = estimatedDone > 0 ? actualDone / estimatedDone : 1;
-      const eta = formatDuration(remaining * scale);
+      progress.startCell(index, group[0]?.key ?? '');
       const opened: OpenCell[] = [];
       try {
         for (const cell of group) {
           if (signal?.aborted) break;
-          const provider = providers[cell.target];
-          const ctx: CellContext = {
-            config,
-            models: Object.fromEntries(models),
-            provider,
-            providerCtx,
-            log,
-            onPhase: (phase) => log.progress(`${tag(cell)}: ${phase} (ETA ${eta})`),
-            onSysinfo: (instance: string, host: string, sysinfo: SysInfo) => {
-              const name = cell.target === 'vm' ? instance : host;
-              if (!hosts.has(name)) hosts.set(name, { name, kind: provider.kind, sysinfo });
-            },
-          };
-          if (signal) ctx.signal = signal;
-          const open = await openCell(cell, ctx, previous.get(cell.key));
+          const open = await openCell(cell, contextOf(cell), previous.get(cell.key));
           opened.push(open);
           ran++;
           if (open.error !== undefined) {
@@ -213,9 +257,8 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
             if (!signal?.aborted) outcome = 'failure';
             if (open.error === undefined) log.warn(`${tag(open.cell)}: failed: ${s.error}`);
           }
-          estimatedDone += estimates.get(open.cell.key) ?? 0;
         }
-        actualDone = (Date.now() - began) / 1000;
+        progress.endCell();
       }
     }
     if (signal?.aborted) outcome = 'interrupted';
@@ -230,7 +273,11 @@ export async function runMatrix(options: RunMatrixOptions): Promise<RunMatrixRes
     await writeManifest();
   }
   const summary = summaryOf(store.runId, options, records, models, startedAt);
-  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted' };
+  const unavailable = (['vm', 'baremetal'] as const).flatMap((target) => {
+    const error = providers[target].unavailable?.();
+    return error ? [{ target, error }] : [];
+  });
+  return { dir: store.dir, summary, ran, interrupted: outcome === 'interrupted', unavailable };
 }
 
 function trialFigure(s: CellSummary, index: number): string {

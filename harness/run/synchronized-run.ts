@@ -8,6 +8,7 @@ import { toAgentClock, toControllerClock } from './clock-offset.js';
 import { controllerNowNs } from './clock-sync.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
+import { throwIfInterrupted } from './abortable.js';
 
 export interface SynchronizedRunOptions {
   warmup: number;
@@ -46,10 +47,12 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
   if (result.noise) raw.noise = { cpu_ticks: result.noise.cpuTicks, steal_ticks: result.noise.stealTicks, involuntary_switches: result.noise.involuntarySwitches };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
-function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
+/** The InstanceRaw of an instance whose run failed or timed out. */
+export function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
   const timedOut = error instanceof AgentError && error.code === 'timeout';
   const raw: InstanceRaw = {
     name: instance.name,
@@ -69,38 +72,57 @@ function failedRaw(instance: Instance, error: unknown, batch: number, threads: n
   };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
+  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
+}
+
+export interface StartTiming {
+  /** Lead before the common start, ms. */
+  leadMs: number;
+  /** Expected length of the run, ms (for the timeout). */
+  expectedMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends every instance its start request for one common instant (controller now + lead, in
+ * each agent's clock, passed as `startAt`); an abort sends them all `stop`. Resolves with the
+ * planned start (controller ns) and one settled outcome per instance, in order.
+ */
+export async function startTogether<T>(
+  instances: Instance[],
+  timing: StartTiming,
+  send: (instance: Instance, k: number, startAt: number, timeoutMs: number) => Promise<T>,
+): Promise<{ plannedNs: number; settled: PromiseSettledResult<T>[] }> {
+  // A signal that fired before this start (during a load or a previous probe) never fires again:
+  // adding a listener to it would wait for nothing and the run would go to its end.
+  throwIfInterrupted(timing.signal, 'a synchronized run');
+  const plannedNs = controllerNowNs() + timing.leadMs * NS_PER_MS;
+  const timeoutMs = timing.leadMs + timing.expectedMs + Timeouts.runGrace;
+  const stop = (): void => {
+    for (const i of instances) void i.session.request('stop', {}, { timeoutMs: Timeouts.close }).catch(() => undefined);
+  };
+  timing.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const settled = await Promise.allSettled(instances.map((instance, k) => send(instance, k, Math.round(toAgentClock(plannedNs, instance.clock)), timeoutMs)));
+    return { plannedNs, settled };
+  } finally {
+    timing.signal?.removeEventListener('abort', stop);
+  }
 }
 
 /** Runs all instances from one common start; resolves with one InstanceRaw per instance. */
 export async function runSynchronized(instances: Instance[], options: SynchronizedRunOptions): Promise<InstanceRaw[]> {
-  const plannedNs = controllerNowNs() + options.leadMs * NS_PER_MS;
-  const timeoutMs = options.leadMs + options.expectedMs + Timeouts.runGrace;
-  const stop = (): void => {
-    for (const i of instances) void i.session.request('stop', {}, { timeoutMs: Timeouts.close }).catch(() => undefined);
-  };
-  options.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    const settled = await Promise.allSettled(
-      instances.map((instance) => {
-        const body: Parameters<typeof instance.session.request<'run'>>[1] = {
-          startAt: Math.round(toAgentClock(plannedNs, instance.clock)),
-          warmup: options.warmup,
-          steps: options.steps,
-          batch: options.batch,
-        };
-        if (options.durationMs !== undefined) body.durationMs = options.durationMs;
-        return instance.session.request('run', body, {
-          timeoutMs,
-          onProgress: (p) => options.onProgress?.(instance.name, p.phase, p.done, p.total),
-        });
-      }),
-    );
-    return settled.map((s, k) => {
-      const instance = instances[k] as Instance;
-      return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.batch, options.threads);
+  const { plannedNs, settled } = await startTogether(instances, options, (instance, _k, startAt, timeoutMs) => {
+    const body: Parameters<typeof instance.session.request<'run'>>[1] = { startAt, warmup: options.warmup, steps: options.steps, batch: options.batch };
+    if (options.durationMs !== undefined) body.durationMs = options.durationMs;
+    return instance.session.request('run', body, {
+      timeoutMs,
+      onProgress: (p) => options.onProgress?.(instance.name, p.phase, p.done, p.total),
     });
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-  }
+  });
+  return settled.map((s, k) => {
+    const instance = instances[k] as Instance;
+    return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.batch, options.threads);
+  });
 }

@@ -1,6 +1,8 @@
-// How each workload kind prepares a cell's open instances before its trials: latency tunes
-// threads, throughput and scaling just load, multistream searches the batch. Then every trial
-// is the same synchronized run with the chosen threads and batch. Chosen from a map.
+// How each workload kind prepares a cell's open instances before its trials (latency tunes
+// threads, throughput and scaling just load, multistream searches the batch, server and
+// offline probe capacity and search the rate: serving-runners.ts), and how it runs one trial
+// (a synchronized closed-loop run with the chosen threads and batch, or an open-loop one at
+// the chosen rate). Chosen from maps.
 import type { Measure } from '../config/types.js';
 import type { Workload } from '../core/vocabulary.js';
 import type { Cell } from '../plan/cell.js';
@@ -14,6 +16,7 @@ import type { CellContext } from './cell-context.js';
 import type { Instance } from './instances.js';
 import { loadInstances, type LoadOptions } from './load-instances.js';
 import { searchMultistreamBatch } from './multistream-search.js';
+import { offlineSetup, serverSetup, servingTrial } from './serving-runners.js';
 import { runSynchronized } from './synchronized-run.js';
 import { threadCandidates } from './thread-candidates.js';
 
@@ -40,14 +43,14 @@ export function measureRun(env: WorkloadEnv, measure: Measure, batch: number, th
     threads,
     leadMs: ctx.config.startLeadMs,
     expectedMs,
-    onProgress: (name, phase, done, total) => ctx.onPhase(`${phase} ${name} ${done}${total === null ? '' : `/${total}`}`),
+    onProgress: (name, phase, done, total) => (ctx.onSteps ? ctx.onSteps(phase, done, total) : ctx.onPhase(`${phase} ${name} ${done}${total === null ? '' : `/${total}`}`)),
   };
   if (measure.durationMs !== undefined) options.durationMs = measure.durationMs;
   if (ctx.signal) options.signal = ctx.signal;
   return runSynchronized(instances, options);
 }
 
-function throwIfFailed(raws: InstanceRaw[], what: string): void {
+export function throwIfFailed(raws: InstanceRaw[], what: string): void {
   const failed = raws.filter((r) => r.status !== 'completed');
   if (failed.length > 0) throw new CellRunError(`${what}: ${failed.map((r) => `${r.name}: ${r.error ?? r.status}`).join('; ')}`);
 }
@@ -140,4 +143,21 @@ export const workloadSetups: Record<Workload, (env: WorkloadEnv) => Promise<Cell
   throughput: fixedSetup,
   scaling: fixedSetup,
   multistream: multistreamSetup,
+  server: serverSetup,
+  offline: offlineSetup,
+};
+
+/** One closed-loop trial: the synchronized run with the setup's threads and batch. */
+function closedLoopTrial(env: WorkloadEnv, setup: CellSetup): Promise<InstanceRaw[]> {
+  return measureRun(env, env.cell.measure, setup.batch, setup.threads);
+}
+
+/** Runs one trial of a set-up cell; its raw samples, one per instance. */
+export const workloadTrials: Record<Workload, (env: WorkloadEnv, setup: CellSetup, index: number) => Promise<InstanceRaw[]>> = {
+  latency: closedLoopTrial,
+  throughput: closedLoopTrial,
+  scaling: closedLoopTrial,
+  multistream: closedLoopTrial,
+  server: servingTrial,
+  offline: servingTrial,
 };

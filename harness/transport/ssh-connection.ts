@@ -1,6 +1,7 @@
 // One live SSH connection (ssh2 Client) and what vharness does over it: run a command,
 // copy a file over SFTP, open an exec channel for an agent. Every operation is raced against
 // the connection's close, because ssh2 leaves callbacks pending forever when the peer dies.
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import { SshError } from '../errors.js';
@@ -91,7 +92,12 @@ export class SshConnection {
 
   /** Runs a shell command and collects its output. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closeReason !== undefined) return Promise.reject(new SshError(this.host, `'${command.slice(0, 60)}': ${this.closeReason}`));
+    return this.execFed(command, `'${command.slice(0, 60)}'`, undefined, options.timeoutMs ?? 60_000);
+  }
+
+  /** Runs `command`, `feed` writing its stdin (undefined: none), and collects its output. */
+  private execFed(command: string, what: string, feed: ((channel: ClientChannel, fail: (error: Error) => void) => void) | undefined, timeoutMs: number): Promise<ExecResult> {
+    if (this.closeReason !== undefined) return Promise.reject(new SshError(this.host, `${what}: ${this.closeReason}`));
     const work = new Promise<ExecResult>((resolve, reject) => {
       this.client.exec(command, (error, channel) => {
         if (error) {
@@ -109,9 +115,13 @@ export class SshConnection {
           signal = exitSignal ?? null;
         });
         channel.on('close', () => resolve({ code, signal, stdout, stderr }));
+        feed?.(channel, (e) => {
+          channel.close();
+          reject(e);
+        });
       });
     });
-    return this.race(`'${command.slice(0, 60)}'`, work, options.timeoutMs ?? 60_000);
+    return this.race(what, work, timeoutMs);
   }
 
   /** Runs a command and returns its stdout; a non-zero exit is an SshError with its stderr. */
@@ -171,6 +181,19 @@ export class SshConnection {
     });
     await this.race(`upload of ${localPath}`, work);
     return info.size;
+  }
+
+  /**
+   * Runs `command` with a local file as its stdin (e.g. `tar -xzf -`) and collects its output;
+   * raced against the connection's close like transfers.
+   */
+  pipeFile(localPath: string, command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const feed = (channel: ClientChannel, fail: (error: Error) => void): void => {
+      const input = createReadStream(localPath);
+      input.on('error', (e) => fail(new SshError(this.host, `cannot read ${localPath}: ${e.message}`, { cause: e })));
+      input.pipe(channel);
+    };
+    return this.execFed(command, `'${command.slice(0, 60)}' < ${localPath}`, feed, options.timeoutMs ?? 600_000);
   }
 
   /** Writes a small remote file from memory. */

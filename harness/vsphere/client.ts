@@ -32,6 +32,7 @@ export interface ServiceContent {
   searchIndex: MoRef;
   sessionManager: MoRef;
   customFieldsManager: MoRef | undefined;
+  authorizationManager: MoRef | undefined;
   about: { fullName: string; version: string; apiVersion: string; apiType: string; instanceUuid: string };
 }
 
@@ -78,6 +79,8 @@ export class VimClient {
   private loggingIn: Promise<void> | undefined;
   private readonly counts = new Map<string, number>();
   private closed = false;
+  /** The transport failure (no answer in time, connection refused) after which no call is sent. */
+  private unreachable: VsphereFault | undefined;
 
   constructor(options: VimClientOptions) {
     this.url = new URL(options.url);
@@ -95,6 +98,11 @@ export class VimClient {
   get service(): ServiceContent {
     if (!this.content) throw new VsphereFault({ fault: 'NotConnected', message: 'call connect() first' });
     return this.content;
+  }
+
+  /** The no-answer failure after which this client sends nothing more (undefined while vCenter answers). */
+  get unavailable(): VsphereFault | undefined {
+    return this.unreachable;
   }
 
   /** SOAP calls made per method since the client was created (e.g. `CloneVM_Task`). */
@@ -119,6 +127,7 @@ export class VimClient {
       searchIndex: ref('searchIndex'),
       sessionManager: ref('sessionManager'),
       customFieldsManager: asMoRef(field(value, 'customFieldsManager')),
+      authorizationManager: asMoRef(field(value, 'authorizationManager')),
       about: {
         fullName: asString(field(about, 'fullName')) ?? '',
         version: asString(field(about, 'version')) ?? '',
@@ -151,7 +160,7 @@ export class VimClient {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.content && this.cookie) await this.rawCall('Logout', this.content.sessionManager, {});
+      if (this.content && this.cookie && !this.unreachable) await this.rawCall('Logout', this.content.sessionManager, {});
     } catch (error) {
       this.log.debug(`vsphere: logout failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -232,9 +241,18 @@ export class VimClient {
   /** One SOAP round trip: encode, POST over the keep-alive agent, decode returnval or fault. */
   private async rawCall(method: string, self: MoRef, params: Record<string, VimValue>): Promise<XmlElement | undefined> {
     if (this.closed && method !== 'Logout') throw new VsphereFault({ fault: 'NotConnected', message: 'client is closed', method });
+    // Circuit breaker: after one call got no answer (frozen or dead vCenter), fail at once.
+    if (this.unreachable) throw new VsphereFault({ fault: 'Unavailable', message: `not sent: ${this.url.host} did not answer an earlier call (${this.unreachable.message})`, method, object: self });
     this.counts.set(method, (this.counts.get(method) ?? 0) + 1);
     const body = encodeRequest(method, self, params);
-    const { status, text } = await this.post(method, self, body);
+    let answer: { status: number; text: string };
+    try {
+      answer = await this.post(method, self, body);
+    } catch (error) {
+      if (error instanceof VsphereFault && (error.fault === 'Transport' || error.fault === 'Timeout')) this.unreachable = error;
+      throw error;
+    }
+    const { status, text } = answer;
     let envelope: XmlElement;
     try {
       envelope = parseXml(text);

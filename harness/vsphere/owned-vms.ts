@@ -1,9 +1,9 @@
 // Which VMs vharness may list and destroy: those with its ownership note, plus those only the
-// local lease file knows (an interrupt between the clone and the note), filtered by run,
-// expiry or owner; and destroying them (power off, Destroy_Task, drop the lease).
+// lease store knows (an interrupt between the clone and the note), filtered by run, expiry
+// or owner; and destroying them (power off, Destroy_Task, drop the lease).
 import type { Logger } from '../log.js';
 import type { VimClient } from './client.js';
-import type { Lease, LeaseFile } from './lease-file.js';
+import type { Lease, LeaseStore } from './lease-store.js';
 import { leaseExpired } from './ownership.js';
 import type { TaskWaitOptions } from './task-wait.js';
 import { destroyVm, powerOffVm } from './vm-actions.js';
@@ -16,7 +16,7 @@ export interface OwnedVm {
   owner: string;
   configuration: string;
   expires: string;
-  /** Where ownership comes from: the VM's note, the lease file, or both. */
+  /** Where ownership comes from: the VM's note, the lease store, or both. */
   source: 'note' | 'lease' | 'note+lease';
   /** A lease whose VM is not in vCenter (the clone never happened or it was removed elsewhere). */
   orphanLease: boolean;
@@ -24,7 +24,7 @@ export interface OwnedVm {
 
 export type OwnedFilter = { runId: string } | { expired: true } | { allOwned: true; owner?: undefined } | { owner: string };
 
-/** Owned VMs on this vCenter: annotated ones and lease-file ones, merged by name. */
+/** Owned VMs on this vCenter: annotated ones and lease-store ones, merged by name. */
 export function ownedVms(vms: VmInfo[], leases: Lease[], vcenter: string): OwnedVm[] {
   const out = new Map<string, OwnedVm>();
   for (const vm of vms) {
@@ -59,7 +59,7 @@ export interface DestroyOutcome {
 }
 
 /** Powers off and destroys each VM (one failure does not stop the others); drops their leases. */
-export async function destroyOwned(client: VimClient, targets: OwnedVm[], leases: LeaseFile, vcenter: string, log: Logger, wait: TaskWaitOptions): Promise<DestroyOutcome> {
+export async function destroyOwned(client: VimClient, targets: OwnedVm[], leases: LeaseStore, log: Logger, wait: TaskWaitOptions): Promise<DestroyOutcome> {
   const outcome: DestroyOutcome = { destroyed: [], forgotten: [], failed: [] };
   for (const t of targets) {
     try {
@@ -71,7 +71,7 @@ export async function destroyOwned(client: VimClient, targets: OwnedVm[], leases
       } else {
         outcome.forgotten.push(t.name);
       }
-      await leases.remove(vcenter, t.name);
+      await leases.remove(t.name);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.warn(`vsphere: could not destroy ${t.name}: ${message}`);

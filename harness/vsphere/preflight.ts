@@ -1,19 +1,13 @@
-// Pre-flight checks for `vharness plan` against vCenter: the template and placement exist,
-// each configuration's vCPUs and memory fit the hosts in scope (vCPUs equal to a host's logical
-// CPUs is a warning: the study's config 10 does that), DRS fully automated (VMs may move
-// mid-cell), and datastore space for the VMs to create.
+// Pre-flight checks for `vharness plan` against vCenter: the hosts in scope and what already
+// runs there (capacity per host is harness/vsphere/capacity.ts), DRS fully automated (VMs may
+// move mid-cell), and datastore space for the VMs to create.
 import type { Finding } from '../core/shared-types.js';
+import type { HostLoad } from './capacity.js';
 import type { VimClient } from './client.js';
 import type { EsxiHost } from './host-facts.js';
 import type { ResolvedPlacement } from './placement.js';
 import { asArray, asBoolean, asMoRef, asNumber, asString, fieldPath } from './value.js';
-
-export interface SizeRequest {
-  configuration: string;
-  vms: number;
-  vcpus: number;
-  memoryGB: number;
-}
+import type { VmInfo } from './vm-inventory.js';
 
 const GIB = 1024 ** 3;
 
@@ -24,24 +18,17 @@ export function hostsInScope(hosts: EsxiHost[], placement: ResolvedPlacement): E
   return hosts;
 }
 
-/** Size checks of each configuration against the hosts (pure: tested without vCenter). */
-export function capacityFindings(requests: SizeRequest[], hosts: EsxiHost[]): Finding[] {
-  const findings: Finding[] = [];
-  const usable = hosts.filter((h) => !h.inMaintenance);
-  if (usable.length === 0) return [{ level: 'error', message: 'vSphere: no host in scope (all in maintenance mode or none found)' }];
-  const maxThreads = Math.max(...usable.map((h) => h.threads));
-  const maxMemory = Math.max(...usable.map((h) => h.memoryBytes));
-  const totalThreads = usable.reduce((s, h) => s + h.threads, 0);
-  const totalMemory = usable.reduce((s, h) => s + h.memoryBytes, 0);
-  for (const r of requests) {
-    const tag = `configuration ${r.configuration} (${r.vms} x ${r.vcpus} vCPU, ${r.memoryGB} GB)`;
-    if (r.vcpus > maxThreads) findings.push({ level: 'error', message: `${tag}: ${r.vcpus} vCPUs exceed the largest host's ${maxThreads} logical CPUs` });
-    else if (r.vcpus === maxThreads) findings.push({ level: 'warn', message: `${tag}: ${r.vcpus} vCPUs equal the host's logical CPUs (no room for the hypervisor; results include its contention)` });
-    if (r.memoryGB * GIB > maxMemory) findings.push({ level: 'error', message: `${tag}: ${r.memoryGB} GB exceeds the largest host's ${(maxMemory / GIB).toFixed(1)} GB` });
-    if (r.vms * r.vcpus > totalThreads) findings.push({ level: 'warn', message: `${tag}: ${r.vms * r.vcpus} vCPUs in total overcommit the ${totalThreads} logical CPUs in scope` });
-    if (r.vms * r.memoryGB * GIB > totalMemory) findings.push({ level: 'warn', message: `${tag}: ${r.vms * r.memoryGB} GB in total overcommit the ${(totalMemory / GIB).toFixed(1)} GB in scope` });
-  }
-  return findings;
+/** Each host with the running VMs on it that are not vharness's (those count against capacity). */
+export function hostLoads(hosts: EsxiHost[], vms: VmInfo[]): HostLoad[] {
+  return hosts.map((host) => {
+    const others = vms.filter((v) => v.powerState === 'poweredOn' && !v.template && !v.ownership && host.ref.equals(v.host));
+    return {
+      host,
+      otherVms: others.length,
+      otherVcpus: others.reduce((s, v) => s + v.numCPUs, 0),
+      otherMemoryMB: others.reduce((s, v) => s + v.memoryMB, 0),
+    };
+  });
 }
 
 /** DRS fully automated on the cluster: a warning (VMs may migrate during a cell). */
@@ -56,9 +43,15 @@ export async function drsFindings(client: VimClient, placement: ResolvedPlacemen
   return [];
 }
 
-/** Free space on the target datastore against the disks and swap of the VMs to create. */
-export async function datastoreFindings(client: VimClient, placement: ResolvedPlacement, newVms: number, maxMemoryGB: number): Promise<Finding[]> {
-  if (newVms === 0) return [];
+/** A VM to create: its swap file is its memory minus its reservation. */
+export interface NewVm {
+  memoryMB: number;
+  reservedMB: number;
+}
+
+/** Free space on the target datastore against the disks and swap files of the VMs to create (their real sum). */
+export async function datastoreFindings(client: VimClient, placement: ResolvedPlacement, newVms: NewVm[]): Promise<Finding[]> {
+  if (newVms.length === 0) return [];
   const template = await client.properties(placement.template, ['summary.storage', 'datastore']);
   const datastore = placement.datastore ?? asMoRef(asArray(template.datastore)[0]);
   if (!datastore) return [{ level: 'warn', message: 'vSphere: cannot tell which datastore clones go to; space not checked' }];
@@ -67,10 +60,9 @@ export async function datastoreFindings(client: VimClient, placement: ResolvedPl
   const name = asString(fieldPath(summary, 'name')) ?? datastore.value;
   if (free === undefined) return [{ level: 'warn', message: `vSphere: datastore ${name} does not report free space` }];
   const storage = template['summary.storage'];
-  const perVm = (asNumber(fieldPath(storage, 'committed')) ?? 0) + (asNumber(fieldPath(storage, 'uncommitted')) ?? 0) + maxMemoryGB * GIB;
-  const needed = perVm * newVms;
-  if (needed > free) {
-    return [{ level: 'error', message: `vSphere: datastore ${name} has ${(free / GIB).toFixed(1)} GB free; ${newVms} new VM(s) need about ${(needed / GIB).toFixed(1)} GB (disk + swap)` }];
-  }
-  return [{ level: 'info', message: `vSphere: datastore ${name}: ${(free / GIB).toFixed(1)} GB free, about ${(needed / GIB).toFixed(1)} GB needed` }];
+  const disk = (asNumber(fieldPath(storage, 'committed')) ?? 0) + (asNumber(fieldPath(storage, 'uncommitted')) ?? 0);
+  const needed = newVms.reduce((sum, vm) => sum + disk + Math.max(0, vm.memoryMB - vm.reservedMB) * 2 ** 20, 0);
+  const what = `${newVms.length} new VM(s) need ${(needed / GIB).toFixed(1)} GB (disk ${(disk / GIB).toFixed(1)} GB each + swap = memory - reservation)`;
+  if (needed > free) return [{ level: 'error', message: `vSphere: datastore ${name} has ${(free / GIB).toFixed(1)} GB free; ${what}` }];
+  return [{ level: 'info', message: `vSphere: datastore ${name}: ${(free / GIB).toFixed(1)} GB free; ${what}` }];
 }

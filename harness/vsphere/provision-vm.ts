@@ -1,25 +1,30 @@
-// Brings one VM to the requested size, powered on with a pool address: reuse an owned VM
-// (reconfigured powered off when its size differs) or create one: lease written first, then
-// clone powered off -> ReconfigVM_Task (size, ownership note) -> CustomizeVM_Task (fixed IP)
-// -> PowerOnVM_Task. The simulator ignores size and customization in the clone spec, and
-// real vCenter is happiest with this order too.
+// Brings one VM to the requested size and VM settings on its planned host, powered on with a
+// pool address: reuse an owned VM (reconfigured powered off when its size, settings or host
+// differ) or create one: lease written first, then clone powered off onto the planned host and
+// pool -> ReconfigVM_Task (size, settings, ownership note) -> CustomizeVM_Task (fixed IP) ->
+// PowerOnVM_Task. The simulator ignores size, host and customization in the clone spec (so a
+// clone that landed elsewhere is relocated), and real vCenter is happiest with this order too.
 import type { Logger } from '../log.js';
 import type { AddressBook } from './address-book.js';
 import type { VimClient } from './client.js';
 import { VsphereFault } from './fault.js';
 import { cidrContains, subnetMask, type Cidr } from './ip-pool.js';
-import type { LeaseFile } from './lease-file.js';
+import type { Lease, LeaseStore, LivenessCheck } from './lease-store.js';
 import type { MoRef } from './moref.js';
 import { formatOwnership, type Ownership } from './ownership.js';
 import type { ResolvedPlacement } from './placement.js';
 import type { TaskWaitOptions } from './task-wait.js';
-import { cloneVm, customizeVm, powerOffVm, powerOnVm, reconfigureVm } from './vm-actions.js';
+import { cloneVm, customizeVm, powerOffVm, powerOnVm, reconfigureVm, relocateVm } from './vm-actions.js';
+import { vmConfigDifferences, type VmConfig } from './vm-config.js';
 import type { VmInfo } from './vm-inventory.js';
+import { asMoRef } from './value.js';
 
 export interface ProvisionContext {
   client: VimClient;
   placement: ResolvedPlacement;
-  leases: LeaseFile;
+  leases: LeaseStore;
+  /** Whether the run holding a lease is alive (a live run's VMs are not touched). */
+  isLive: LivenessCheck;
   /** vCenter host:port (lease key). */
   vcenter: string;
   cidr: Cidr;
@@ -40,6 +45,10 @@ export interface VmRequest {
   configuration: string;
   vcpus: number;
   memoryGB: number;
+  /** Size and VM settings wanted, in full. */
+  config: VmConfig;
+  /** ESXi host the placement policy chose; undefined: wherever vCenter puts it. */
+  host?: MoRef;
 }
 
 export interface ProvisionedVm {
@@ -56,8 +65,11 @@ function note(ctx: ProvisionContext, req: VmRequest, ip: string | undefined): st
   return formatOwnership(o);
 }
 
-function memoryMB(req: VmRequest): number {
-  return Math.round(req.memoryGB * 1024);
+/** Moves the VM to its planned host when it is elsewhere (a clone the simulator placed by the template). */
+async function toPlannedHost(ctx: ProvisionContext, req: VmRequest, vm: MoRef, current: MoRef | undefined): Promise<void> {
+  if (!req.host || req.host.equals(current)) return;
+  ctx.log.debug(`vsphere: ${req.name} is on ${current?.value ?? 'no host'}; relocating to ${req.host.value}`);
+  await relocateVm(ctx.client, vm, { pool: ctx.placement.pool, host: req.host }, ctx.wait);
 }
 
 async function customizeAndStart(ctx: ProvisionContext, req: VmRequest, vm: MoRef, address: string): Promise<void> {
@@ -70,23 +82,43 @@ async function customizeAndStart(ctx: ProvisionContext, req: VmRequest, vm: MoRe
   await powerOnVm(ctx.client, vm, ctx.wait);
 }
 
+function leaseOf(ctx: ProvisionContext, req: VmRequest, state: Lease['state']): Lease {
+  return { name: req.name, vcenter: ctx.vcenter, runId: ctx.runId, owner: ctx.owner, configuration: req.configuration, expires: ctx.expires, state, createdAt: new Date().toISOString() };
+}
+
 async function create(ctx: ProvisionContext, req: VmRequest): Promise<ProvisionedVm> {
   const address = ctx.addresses.take(req.name);
-  const lease = { name: req.name, vcenter: ctx.vcenter, runId: ctx.runId, owner: ctx.owner, configuration: req.configuration, expires: ctx.expires, createdAt: new Date().toISOString() };
   // The lease is on disk before vCenter hears of the VM: an interrupt cannot leave it untracked.
-  await ctx.leases.put({ ...lease, state: 'creating' });
+  try {
+    await ctx.leases.claim(leaseOf(ctx, req, 'creating'), ctx.isLive);
+  } catch (error) {
+    ctx.addresses.release(address, req.name);
+    throw error;
+  }
   ctx.signal?.throwIfAborted();
   ctx.log.info(`vsphere: cloning ${req.name} (${req.vcpus} vCPU, ${req.memoryGB} GB, ${address})`);
-  const vm = await cloneVm(ctx.client, ctx.placement.template, req.name, ctx.placement, note(ctx, req, address), ctx.wait);
-  await ctx.leases.update(ctx.vcenter, req.name, { state: 'created', moref: vm.value });
+  const where = req.host ? { ...ctx.placement, host: req.host } : ctx.placement;
+  const vm = await cloneVm(ctx.client, ctx.placement.template, req.name, where, note(ctx, req, address), ctx.wait);
+  await ctx.leases.update(req.name, { state: 'created', moref: vm.value });
+  // The ownership note right after the clone, before any abort check (the clone spec's
+  // annotation is not kept by every vCenter; the simulator drops it).
+  const { signal: _notThisOne, ...unabortable } = ctx.wait;
+  await reconfigureVm(ctx.client, vm, { annotation: note(ctx, req, address) }, unabortable);
   ctx.signal?.throwIfAborted();
-  await reconfigureVm(ctx.client, vm, { size: { numCPUs: req.vcpus, memoryMB: memoryMB(req) }, annotation: note(ctx, req, address) }, ctx.wait);
+  if (req.host) await toPlannedHost(ctx, req, vm, asMoRef((await ctx.client.properties(vm, ['runtime.host']))['runtime.host']));
+  await reconfigureVm(ctx.client, vm, { config: req.config, annotation: note(ctx, req, address) }, ctx.wait);
   await customizeAndStart(ctx, req, vm, address);
   return { ref: vm, name: req.name, address, action: 'created' };
 }
 
 async function reuse(ctx: ProvisionContext, req: VmRequest, existing: VmInfo): Promise<ProvisionedVm> {
-  const sizeMatches = existing.numCPUs === req.vcpus && existing.memoryMB === memoryMB(req);
+  // Claimed before it is touched: a VM a live run holds is refused with that run's id.
+  await ctx.leases.claim({ ...leaseOf(ctx, req, 'created'), moref: existing.ref.value }, ctx.isLive);
+  ctx.signal?.throwIfAborted();
+  const differences = vmConfigDifferences(req.config, existing.config);
+  const misplaced = req.host !== undefined && !req.host.equals(existing.host);
+  if (misplaced) differences.push(`host ${existing.host?.value ?? 'none'} (wanted ${req.host?.value ?? ''})`);
+  const sizeMatches = differences.length === 0;
   const on = existing.powerState === 'poweredOn';
   const inPool = existing.addresses.find((a) => cidrContains(ctx.cidr, a) && (ctx.addresses.holderOf(a) ?? existing.name) === existing.name);
   if (sizeMatches && on) {
@@ -97,14 +129,15 @@ async function reuse(ctx: ProvisionContext, req: VmRequest, existing: VmInfo): P
     return { ref: existing.ref, name: req.name, address, action: 'reused' };
   }
   if (on) {
-    ctx.log.info(`vsphere: powering off ${req.name} to resize it (${existing.numCPUs} -> ${req.vcpus} vCPU, ${existing.memoryMB} -> ${memoryMB(req)} MB)`);
+    ctx.log.info(`vsphere: powering off ${req.name} to reconfigure it: ${differences.join(', ')}`);
     await powerOffVm(ctx.client, existing.ref, ctx.wait);
   }
   for (const a of existing.addresses) ctx.addresses.release(a, existing.name);
   const address = ctx.addresses.take(req.name, existing.ownership?.ip);
   ctx.signal?.throwIfAborted();
   const change: Parameters<typeof reconfigureVm>[2] = { annotation: note(ctx, req, address) };
-  if (!sizeMatches) change.size = { numCPUs: req.vcpus, memoryMB: memoryMB(req) };
+  if (!sizeMatches) change.config = req.config;
+  if (misplaced) await toPlannedHost(ctx, req, existing.ref, existing.host);
   await reconfigureVm(ctx.client, existing.ref, change, ctx.wait);
   await customizeAndStart(ctx, req, existing.ref, address);
   if (sizeMatches) ctx.log.info(`vsphere: reusing ${req.name} (powered on again)`);
@@ -116,7 +149,11 @@ export async function provisionVm(ctx: ProvisionContext, req: VmRequest, existin
   ctx.signal?.throwIfAborted();
   if (!existing) return create(ctx, req);
   if (existing.template) throw new VsphereFault({ fault: 'InvalidState', message: `${req.name} is a template, not a VM vharness can use; change vm.namePattern`, object: existing.ref });
-  if (!existing.ownership) {
+  // A clone whose note never got written (interrupted right at the clone) is still ours: its lease says so.
+  const lease = await ctx.leases.get(req.name);
+  const leased = lease !== undefined && (lease.moref === undefined || lease.moref === existing.ref.value);
+  if (!existing.ownership && leased) ctx.log.info(`vsphere: ${req.name} has no ownership note but its lease (run ${lease.runId}) says vharness created it; taking it back`);
+  if (!existing.ownership && !leased) {
     throw new VsphereFault({ fault: 'NotOwned', message: `VM ${req.name} exists and is not owned by vharness (no vharness-owned note in its annotation); rename it or change vm.namePattern`, object: existing.ref });
   }
   return reuse(ctx, req, existing);

@@ -1,7 +1,9 @@
 // The vim25 data objects vharness sends, built in WSDL field order (vCenter checks the xsd
-// sequence): clone, reconfigure (size + ownership note), guest customization with a fixed IP.
+// sequence): clone and relocate (folder, datastore, pool, host), reconfigure (size, VM settings,
+// ownership note), guest customization with a fixed IP.
 import type { MoRef } from './moref.js';
 import type { VimObject } from './value.js';
+import { settingsSpec, type VmConfig } from './vm-config.js';
 
 export interface Placement {
   folder: MoRef;
@@ -10,10 +12,15 @@ export interface Placement {
   host?: MoRef;
 }
 
+/** VirtualMachineRelocateSpec (folder, datastore, pool, host: WSDL order); used by clone and relocate. */
+export function relocateSpec(placement: Partial<Placement>): VimObject {
+  return { folder: placement.folder, datastore: placement.datastore, pool: placement.pool, host: placement.host };
+}
+
 /** VirtualMachineCloneSpec: powered off, not a template; size and IP come later. */
 export function cloneSpec(placement: Placement, annotation: string): VimObject {
   return {
-    location: { folder: placement.folder, datastore: placement.datastore, pool: placement.pool, host: placement.host },
+    location: relocateSpec(placement),
     template: false,
     // Real vCenter applies the note at clone time already (the simulator ignores it).
     config: { annotation },
@@ -21,22 +28,21 @@ export function cloneSpec(placement: Placement, annotation: string): VimObject {
   };
 }
 
-export interface VmSize {
-  numCPUs: number;
-  memoryMB: number;
-  /** @default numCPUs (one socket) */
-  coresPerSocket?: number;
-}
-
-/** VirtualMachineConfigSpec for a size change and/or a new note. CPU hot-add stays off (it disables vNUMA). */
-export function configSpec(change: { size?: VmSize; annotation?: string }): VimObject {
-  const size = change.size;
+/**
+ * VirtualMachineConfigSpec for a new configuration (size and VM settings, powered off) and/or
+ * a new note, in WSDL field order. CPU hot-add stays off (it disables vNUMA).
+ */
+export function configSpec(change: { config?: VmConfig; annotation?: string }): VimObject {
+  const c = change.config;
+  const settings = c ? settingsSpec(c) : undefined;
   return {
     annotation: change.annotation,
-    numCPUs: size?.numCPUs,
-    numCoresPerSocket: size ? (size.coresPerSocket ?? size.numCPUs) : undefined,
-    memoryMB: size?.memoryMB,
-    cpuHotAddEnabled: size ? false : undefined,
+    numCPUs: c?.numCPUs,
+    numCoresPerSocket: c?.coresPerSocket,
+    memoryMB: c?.memoryMB,
+    cpuHotAddEnabled: c ? false : undefined,
+    ...settings?.head,
+    ...settings?.tail,
   };
 }
 

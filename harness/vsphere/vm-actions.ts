@@ -2,8 +2,9 @@
 import type { VimClient } from './client.js';
 import { VsphereFault } from './fault.js';
 import { MoRef } from './moref.js';
-import { cloneSpec, configSpec, customizationSpec, type GuestNetwork, type Placement, type VmSize } from './specs.js';
+import { cloneSpec, configSpec, customizationSpec, relocateSpec, type GuestNetwork, type Placement } from './specs.js';
 import { runTask, type TaskWaitOptions } from './task-wait.js';
+import type { VmConfig } from './vm-config.js';
 
 /** Clones `template` powered off into the placement; answers the new VM. */
 export async function cloneVm(client: VimClient, template: MoRef, name: string, placement: Placement, annotation: string, wait?: TaskWaitOptions): Promise<MoRef> {
@@ -12,9 +13,14 @@ export async function cloneVm(client: VimClient, template: MoRef, name: string, 
   return result;
 }
 
-/** Sets size (powered off) and/or the ownership note. */
-export async function reconfigureVm(client: VimClient, vm: MoRef, change: { size?: VmSize; annotation?: string }, wait?: TaskWaitOptions): Promise<void> {
+/** Sets size and VM settings (powered off) and/or the ownership note. */
+export async function reconfigureVm(client: VimClient, vm: MoRef, change: { config?: VmConfig; annotation?: string }, wait?: TaskWaitOptions): Promise<void> {
   await runTask(client, 'ReconfigVM_Task', vm, { spec: configSpec(change) }, wait);
+}
+
+/** Moves a VM to another host and/or pool (vMotion when powered on). */
+export async function relocateVm(client: VimClient, vm: MoRef, to: Pick<Placement, 'pool' | 'host'>, wait?: TaskWaitOptions): Promise<void> {
+  await runTask(client, 'RelocateVM_Task', vm, { spec: relocateSpec(to) }, wait);
 }
 
 /** Applies guest customization (fixed IP) to a powered-off VM; it takes effect at power-on. */

@@ -1,10 +1,11 @@
-// Reading VMs back: name, size, power state, host, guest addresses and vharness ownership,
-// for all VMs of a datacenter in one property read.
+// Reading VMs back: name, size, VM settings, power state, host, guest addresses and vharness
+// ownership, for all VMs of a datacenter in one property read.
 import type { ObjectContent, VimClient } from './client.js';
 import { listObjects } from './inventory-find.js';
 import type { MoRef } from './moref.js';
 import { parseOwnership, type Ownership } from './ownership.js';
 import { asArray, asBoolean, asMoRef, asNumber, asString, field } from './value.js';
+import type { VmConfig } from './vm-config.js';
 
 export interface VmInfo {
   ref: MoRef;
@@ -19,6 +20,8 @@ export interface VmInfo {
   addresses: string[];
   annotation: string;
   ownership: Ownership | undefined;
+  /** Size and VM settings as vCenter reports them. */
+  config: VmConfig;
 }
 
 export const VM_PROPERTIES = [
@@ -28,6 +31,11 @@ export const VM_PROPERTIES = [
   'config.hardware.numCPU',
   'config.hardware.memoryMB',
   'config.hardware.numCoresPerSocket',
+  'config.latencySensitivity',
+  'config.cpuAllocation',
+  'config.memoryAllocation',
+  'config.memoryReservationLockedToMax',
+  'config.cpuAffinity',
   'runtime.powerState',
   'runtime.host',
   'guest.net',
@@ -46,18 +54,36 @@ export function vmInfo(content: ObjectContent): VmInfo {
   const primary = asString(p['guest.ipAddress']);
   if (primary && !addresses.includes(primary)) addresses.push(primary);
   const annotation = asString(p['config.annotation']) ?? '';
+  const numCPUs = asNumber(p['config.hardware.numCPU']) ?? 0;
+  const memoryMB = asNumber(p['config.hardware.memoryMB']) ?? 0;
+  const coresPerSocket = asNumber(p['config.hardware.numCoresPerSocket']) ?? 0;
+  const level = asString(field(p['config.latencySensitivity'], 'level'));
+  const config: VmConfig = {
+    numCPUs,
+    memoryMB,
+    coresPerSocket,
+    latencySensitivity: level === 'high' ? 'high' : 'normal',
+    cpuReservationMHz: asNumber(field(p['config.cpuAllocation'], 'reservation')) ?? 0,
+    memoryReservationMB: asNumber(field(p['config.memoryAllocation'], 'reservation')) ?? 0,
+    memoryLocked: asBoolean(p['config.memoryReservationLockedToMax']) ?? false,
+    cpuAffinity: asArray(field(p['config.cpuAffinity'], 'affinitySet'))
+      .map((v) => asNumber(v))
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b),
+  };
   return {
     ref: content.obj,
     name: asString(p.name) ?? content.obj.value,
-    numCPUs: asNumber(p['config.hardware.numCPU']) ?? 0,
-    memoryMB: asNumber(p['config.hardware.memoryMB']) ?? 0,
-    coresPerSocket: asNumber(p['config.hardware.numCoresPerSocket']) ?? 0,
+    numCPUs,
+    memoryMB,
+    coresPerSocket,
     powerState: asString(p['runtime.powerState']) ?? 'unknown',
     template: asBoolean(p['config.template']) ?? false,
     host: asMoRef(p['runtime.host']),
     addresses,
     annotation,
     ownership: parseOwnership(annotation),
+    config,
   };
 }
 

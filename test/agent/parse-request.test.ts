@@ -10,6 +10,14 @@ describe('parseRequestLine', () => {
     const load = parseRequestLine(`{"type":"load","id":5,"model":"/m.onnx","precision":"int8","intraOpThreads":2,"batch":1,"sha256":"${'a'.repeat(64)}"}`);
     assert.ok(load.ok && load.request.type === 'load' && load.request.sha256 === 'a'.repeat(64));
   });
+  it('accepts serve with its optional fields, and checks them', () => {
+    const serve = parseRequestLine('{"type":"serve","id":6,"scenario":"server","warmup":1,"qps":50.5,"seed":3,"minQueries":100,"minDurationMs":0,"maxBatch":4,"maxQueueDelayMs":2}');
+    assert.deepEqual(serve, { ok: true, request: { type: 'serve', id: 6, scenario: 'server', warmup: 1, minQueries: 100, minDurationMs: 0, qps: 50.5, seed: 3, maxBatch: 4, maxQueueDelayMs: 2 } });
+    const bad = parseRequestLine('{"type":"serve","id":7,"scenario":"batch","warmup":1,"minQueries":1,"minDurationMs":0}');
+    assert.deepEqual(bad, { ok: false, id: 7, message: `'serve' needs scenario to be 'server' or 'offline', got "batch"` });
+    const rate = parseRequestLine('{"type":"serve","id":8,"scenario":"server","warmup":1,"minQueries":1,"minDurationMs":0,"qps":-1}');
+    assert.ok(!rate.ok && rate.message.includes('qps'));
+  });
   it('names the field and the value it got', () => {
     const bad = parseRequestLine('{"type":"run","id":4,"warmup":-1,"steps":1,"batch":1}');
     assert.deepEqual(bad, { ok: false, id: 4, message: "'run' needs warmup to be an integer >= 0, got -1" });

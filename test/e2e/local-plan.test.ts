@@ -24,7 +24,9 @@ describe('vharness plan', () => {
   it('lists the table3 matrix with placement, totals, overcommit findings and an estimate', async () => {
     const { stdout } = await vharness(['plan', join(root, 'configs/table3.yaml'), '--json']);
     const plan = JSON.parse(stdout) as PlanJson;
-    assert.equal(plan.cells.length, 44);
+    // The study's 44 cells, then the server and offline extension on config 2 (2 precisions x 2 targets each).
+    assert.equal(plan.cells.length, 52);
+    assert.ok(plan.cells.some((c) => c.key === 'server/int8/vm/c2') && plan.cells.some((c) => c.key === 'offline/fp32/baremetal/c2'));
     assert.deepEqual(plan.largest_cell, { vcpus: 96, memory_gb: 720 });
     assert.equal(plan.cells.find((c) => c.key === 'scaling/fp32/vm/c10')?.total_vcpus, 96);
     assert.ok(plan.findings.some((f) => f.target === 'vm' && f.level === 'info' && /config 10: vm-c10-1 cpus/.test(f.message)));
@@ -44,7 +46,7 @@ describe('vharness plan', () => {
   it('rejects an unknown workload with exit code 2', async () => {
     await assert.rejects(vharness(['plan', join(root, 'configs/ci.yaml'), '--only', 'training']), (e: { code?: number; stderr?: string }) => {
       assert.equal(e.code, 2);
-      assert.match(e.stderr ?? '', /Expected --only to be one or more of latency, throughput, scaling, multistream \(comma-separated\), got 'training'/);
+      assert.match(e.stderr ?? '', /Expected --only to be one or more of latency, throughput, scaling, multistream, server, offline \(comma-separated\), got 'training'/);
       return true;
     });
   });

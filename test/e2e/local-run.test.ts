@@ -202,7 +202,11 @@ describe('an interrupted run', () => {
     const first = readJson<CellRecord>(join(dir, 'cells', cellFileName('scaling/fp32/vm/c3')));
     const stored = first.trials.filter((t) => t.status === 'completed');
     assert.ok(stored.length >= 1, 'the first trial is stored');
-    const resumed = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--resume', dir, '--no-report']);
+    // The hint names the run id (and the results directory given); following it completes the run.
+    const hint = /interrupted; continue with --resume (\S+) --results-dir (\S+)/.exec(run.stderr);
+    assert.ok(hint, run.stderr);
+    assert.equal(join(hint[2] as string, hint[1] as string), dir);
+    const resumed = await vharness(['run', join(root, 'configs/ci.yaml'), '--only', 'scaling', '--resume', hint[1] as string, '--results-dir', hint[2] as string, '--no-report']);
     assert.equal(resumed.code, 0, resumed.stderr);
     const final = readJson<RunSummary>(join(dir, 'summary.json'));
     assert.equal(final.cells.length, 8);

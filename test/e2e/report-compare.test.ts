@@ -104,3 +104,28 @@ describe('vharness compare / report formats', { timeout: 240_000 }, () => {
     assert.match(md.stderr, /--open works with --format html only/);
   });
 });
+
+describe('report and compare take a run id as well as a directory', { timeout: 240_000 }, () => {
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'vh-run-id-'));
+    await writeSampleRun(join(tmp, 'results', 'run-a'), skylake);
+    await writeSampleRun(join(tmp, 'results', 'run-b'), cascadelake);
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('ids under ./results (the cwd) or --results-dir', async () => {
+    const byId = await runCli(['report', 'run-a', '--format', 'csv'], { cwd: tmp });
+    assert.equal(byId.code, 0, byId.stderr);
+    const byDir = await runCli(['report', join(tmp, 'results', 'run-a'), '--format', 'csv']);
+    assert.equal(byId.stdout, byDir.stdout);
+    const compared = await runCli(['compare', 'run-a', 'run-b', '--results-dir', join(tmp, 'results'), '--json']);
+    assert.equal(compared.code, 0, compared.stderr);
+    assert.ok((JSON.parse(compared.stdout) as { pairs: unknown[] }).pairs.length > 0);
+    const missing = await runCli(['report', 'no-such-run'], { cwd: tmp });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /run not found: 'no-such-run' is neither a directory nor a run id under /);
+  });
+});

@@ -65,7 +65,7 @@ describe('vharness inventory diff', { timeout: 60_000 }, () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Expected two inventory files/);
     const s = await vharness(['inventory', 'show']);
-    assert.match(s.stderr, /Unknown inventory subcommand 'show'/);
+    assert.match(s.stderr, /unknown inventory subcommand 'show'/);
     const bad = await vharness(['inventory', 'diff', join(tmp, 'a.yaml'), join(tmp, 'missing.yaml')]);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /missing\.yaml/);
@@ -104,7 +104,7 @@ baremetal:
 
   test('ESXi hosts read from vCenter stand beside the local machine; different CPUs are called out', async () => {
     const r = await vharness(['inventory', 'diff', join(tmp, 'vsphere.yaml'), join(tmp, 'local.yaml'), '--probe', '--json']);
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 3, `an ERROR finding is exit 3 (README)\n${r.stderr}`);
     assert.doesNotMatch(r.stdout + r.stderr, /sim-password/, 'the password never shows');
     const json = JSON.parse(r.stdout) as {
       differences: { path: string; a?: string }[];
@@ -122,5 +122,6 @@ baremetal:
     const text = await vharness(['inventory', 'diff', join(tmp, 'vsphere.yaml'), join(tmp, 'local.yaml'), '--probe']);
     assert.match(text.stdout, /ESXi host/);
     assert.match(text.stdout, /What matters for the workloads:\nERROR: A:simlab: VM hosts/);
+    assert.equal(text.code, 3);
   });
 });

@@ -128,6 +128,18 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.match(bodyText, /avx512_vnni/);
     assert.match(bodyText, /esxiVersion=7\.0\.0/);
     assert.match(bodyText, /Validity, noise and start skew/);
+    // Labels a reader needs: the model named, the study cited, roles of the hosts, the multistream bars explained.
+    assert.match(bodyText, /Inference of ResNet-50 v1\.5 \(synthetic weights\), fp32 vs int8/);
+    assert.match(bodyText, /Optimize Virtualized Deep Learning Performance with New Intel Architectures" \(VMware, 2020\)/);
+    assert.match(bodyText, /Single-image latency: fp32 vs int8, VM vs bare metal \(the study's Figures 2-4\)/);
+    assert.match(bodyText, /largest batch that stayed within it/);
+    assert.match(bodyText, /\nvm-c1-1\tvm\tvsphere/);
+    assert.match(bodyText, /\nbm-cascadelake-01\tbaremetal\tbaremetal/);
+    assert.match(bodyText, /\nesx-cascadelake-01\tESXi host\tvsphere/);
+    assert.match(bodyText, /command\s+vharness run configs\/table3\.yaml/);
+    assert.doesNotMatch(bodyText, /vharness vharness/);
+    const scalingChart = charts.find((c) => c.workload === 'scaling');
+    assert.match(scalingChart?.svgText ?? '', /precision \(int8 dashed\)/, 'the dashed int8 line has a legend');
     await page.screenshot({ path: join(tmp, 'full.png'), fullPage: true });
     await page.close();
     assert.deepEqual(foreign, [], 'no request other than the report itself');
@@ -138,8 +150,9 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     const r = await run(process.execPath, [bin, 'run', join(root, 'configs', 'ci.yaml'), '--only', 'latency,scaling', '--precision', 'int8', '--results-dir', results, '--json'], { maxBuffer: 64 * 2 ** 20 }).catch(
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
-    const summary = JSON.parse(r.stdout) as { run_id: string; cells: { workload: string; status: string }[] };
+    const summary = JSON.parse(r.stdout) as { run_id: string; results_dir: string; cells: { workload: string; status: string }[] };
     const dir = join(results, summary.run_id);
+    assert.equal(summary.results_dir, dir, 'run --json names the results directory');
     const { page, charts, bodyText, foreign } = await openReport(join(dir, 'report.html'));
     const completed = (w: string) => summary.cells.filter((c) => c.workload === w && c.status === 'completed').length;
     assert.ok(completed('latency') > 0, r.stderr);
@@ -174,6 +187,8 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.match(bodyText, /inconclusive: the VM cell is noisy/);
     assert.doesNotMatch(bodyText, /skew_exceeds/, 'reasons in words, not flag codes');
     assert.match(bodyText, /manifest\.json is missing/);
+    assert.ok(charts.some((c) => c.svgText.includes('invalid (faded)')), 'faded marks have a legend');
+    assert.doesNotMatch(bodyText, /failed img\/s/);
     await page.close();
     assert.deepEqual(foreign, []);
   });

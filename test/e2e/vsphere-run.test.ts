@@ -1,11 +1,13 @@
 // End to end through vSphere: `vharness run configs/ci.yaml -i <sim inventory>` with VMs cloned
 // in the simulated vCenter and reached at real sshd guests (the IP pool is their addresses);
 // a second run reuses the VMs (no clones); `vharness vms list` and `vms destroy --run ID`
-// leave no owned VM.
+// leave no owned VM. Faults: Ctrl-C during provisioning, a second run while the first one
+// holds the VMs, a wrong password, a refused certificate, too large a VM, a dead and a frozen
+// vCenter: each with its exit code, and nothing untracked left in the simulator.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -44,6 +46,8 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
   let inventory: string;
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'vharness-vsphere-e2e-'));
+    // The lease store of every CLI run below: this test's own directory, never ~/.local/state.
+    process.env.VHARNESS_STATE_DIR = join(tmp, 'state');
     // Four guests: three addresses in the IP pool, the last one the bare-metal host.
     lab = await labUp({ dir: join(tmp, 'lab'), guests: 4, withoutNode: [] }, recordingLogger());
     vcenter = await startVcenterSim(lab.dir, {
@@ -62,6 +66,7 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     await writeFile(inventory, stringify(doc));
   });
   after(async () => {
+    delete process.env.VHARNESS_STATE_DIR;
     if (vcenter) await stopVcenterSim(vcenter);
     if (lab) await labDown(lab.dir, recordingLogger());
     if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -82,6 +87,11 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
         if (c.target === 'vm') {
           assert.match(i.name, /^vh-\d-\d/, `${c.key} runs on a cloned VM`);
           assert.match(i.host, /^DC0_C0_H\d$/, `${c.key} names the ESXi host`);
+          // The VM's placement and settings as read back, recorded per instance.
+          assert.equal(i.vm?.host, i.host, `${c.key} records the VM's host`);
+          assert.equal(i.vm?.placement, 'spread');
+          assert.equal(i.vm?.cores_per_socket, c.vcpus_per_instance);
+          assert.equal(i.vm?.latency_sensitivity, 'normal');
         } else {
           assert.equal(i.host, 'guest-4', `${c.key} runs on the bare-metal guest`);
         }
@@ -116,6 +126,7 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     // `vms destroy --run` removes what that run used; the first run's remaining VMs go with --all-owned.
     const destroy = await vharness(['vms', 'destroy', '-i', inventory, '--run', summary.run_id], tmp);
     assert.equal(destroy.code, 0, destroy.stderr);
+    assert.match(destroy.stderr, /destroying [1-9]\d* VM\(s\) of \S+@\S+ \(\d+\)/, 'destroy says whose VMs it touches');
     assert.match(destroy.stdout, /destroyed [1-9]\d* VM\(s\)/);
     const left = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--run', summary.run_id, '--json'], tmp)).stdout) as ListedVm[];
     assert.deepEqual(left, []);
@@ -140,6 +151,8 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.ok(signalled, stderr);
     assert.equal(code, 130, stderr);
+    // Stopped before any cell ran to its end: nothing measured after the signal is stored as completed.
+    assert.doesNotMatch(stderr, /\[\d+\/\d+\] throughput\/fp32\/vm\/c2: [\d.]+ img\/s/);
     const client = vcenterClient();
     await client.connect();
     const existing = (await listVms(client)).filter((v) => /^vh-\d/.test(v.name)).map((v) => v.name);
@@ -151,6 +164,109 @@ describe('vharness run through vSphere (simulated vCenter + sshd guests)', () =>
     assert.equal(destroy.code, 0, destroy.stderr);
     const after = JSON.parse((await vharness(['vms', 'list', '-i', inventory, '--all-owned', '--json'], tmp)).stdout) as ListedVm[];
     assert.deepEqual(after, []);
+  });
+
+  /** An inventory variant of the lab's: `edit` changes its vm section. */
+  async function variant(name: string, edit: (vm: Record<string, unknown>) => void): Promise<string> {
+    const doc = parse(await readFile(inventory, 'utf8')) as { vm: Record<string, unknown> };
+    edit(doc.vm);
+    const file = join(tmp, `${name}.yaml`);
+    await writeFile(file, stringify(doc));
+    return file;
+  }
+
+  async function ownedNames(): Promise<string[]> {
+    const client = vcenterClient();
+    await client.connect();
+    const names = (await listVms(client)).filter((v) => /^vh-/.test(v.name) && v.name !== 'vh-template').map((v) => v.name);
+    await client.close();
+    return names;
+  }
+
+  const ci = join(root, 'configs/ci.yaml');
+  const noRunDir = async (dir: string): Promise<void> => assert.deepEqual(await readdir(dir).catch(() => []), [], `nothing created in ${dir}`);
+
+  it('a second run while the first holds the VMs refuses with the first run\'s id (exit 7), then proceeds after it', async () => {
+    let second: Run | undefined;
+    const first = await runCli(['run', ci, '-i', inventory, '--only', 'throughput', '--precision', 'fp32', '--no-report', '--results-dir', join(tmp, 'first')], {
+      cwd: tmp,
+      onStderr: (text) => {
+        // While the first run measures on vh-2-1/vh-2-2, a second run of the same cells starts.
+        if (second === undefined && /cloning vh-2-2|reusing vh-2-2/.test(text)) {
+          second = { code: -1, signal: null, stdout: '', stderr: '' };
+          void runCli(['run', ci, '-i', inventory, '--only', 'throughput', '--precision', 'fp32', '--no-report', '--results-dir', join(tmp, 'second')], { cwd: tmp }).then((r) => (second = r));
+        }
+      },
+    });
+    assert.equal(first.code, 0, first.stderr);
+    while (second?.code === -1) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(second, 'the second run was started');
+    assert.equal(second.code, 7, second.stderr);
+    assert.match(second.stderr, /VM vh-2-\d is in use by run \d{8}-\d{6}-ci(-\d+)? \(pid \d+ on /);
+    await noRunDir(join(tmp, 'second'));
+    const summary = await summaryOf(first);
+    assert.ok(summary.cells.every((c) => c.status === 'completed'), 'the first run was not disturbed');
+    assert.ok(summary.cells.some((c) => c.target === 'vm' && (c.notes ?? []).some((n) => /^VM vh-2-\d: (created|reused|reconfigured)/.test(n))), 'results say per VM how it was provisioned');
+  });
+
+  it('plan and run exit 7 on a wrong password, a refused certificate, a dead vCenter; nothing is created', async () => {
+    await writeFile(join(tmp, 'wrong-password'), 'not-the-password\n');
+    const cases = {
+      password: await variant('wrong-password', (vm) => (vm.password = { file: join(tmp, 'wrong-password') })),
+      certificate: await variant('wrong-thumbprint', (vm) => {
+        delete vm.ca;
+        vm.thumbprint = Array(32).fill('AB').join(':');
+      }),
+      dead: await variant('dead', (vm) => (vm.url = 'https://127.0.0.1:1/sdk')),
+    };
+    const before = await ownedNames();
+    for (const [what, file] of Object.entries(cases)) {
+      const plan = await runCli(['plan', ci, '-i', file], { cwd: tmp });
+      assert.equal(plan.code, 7, `plan, ${what}: ${plan.stdout}${plan.stderr}`);
+      assert.match(plan.stdout, /error: vm: vSphere: /);
+      const run = await runCli(['run', ci, '-i', file, '--no-report', '--results-dir', join(tmp, `refused-${what}`)], { cwd: tmp });
+      assert.equal(run.code, 7, `run, ${what}: ${run.stderr}`);
+      assert.match(run.stderr, /preflight found \d+ error\(s\), nothing was created/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /);
+      await noRunDir(join(tmp, `refused-${what}`));
+    }
+    assert.deepEqual(await ownedNames(), before, 'no VM created');
+  });
+
+  it('too large a VM: plan exits 7 naming the capacity error, run refuses unless --force', async () => {
+    const big = join(tmp, 'big.yaml');
+    await writeFile(big, 'name: big\nmodel: { arch: tiny }\nprecisions: [fp32]\nmeasure: { warmup: 1, steps: 2 }\nconfigurations:\n  - { id: 9, vms: 1, vcpus: 48, memoryGB: 360 }\nworkloads:\n  - { kind: throughput, configuration: 9, batch: 1 }\nbaremetal: false\n');
+    const plan = await runCli(['plan', big, '-i', inventory], { cwd: tmp });
+    assert.equal(plan.code, 7, plan.stdout);
+    assert.match(plan.stdout, /error: vm: configuration 9 on \S+: VM vh-9-1 has 48 vCPUs, more than the \d+ logical CPUs/);
+    const run = await runCli(['run', big, '-i', inventory, '--no-report', '--results-dir', join(tmp, 'big')], { cwd: tmp });
+    assert.equal(run.code, 7, run.stderr);
+    assert.match(run.stderr, /vm: configuration 9 on \S+: VM vh-9-1 has 48 vCPUs[\s\S]*--force runs anyway/);
+    await noRunDir(join(tmp, 'big'));
+    assert.ok(!(await ownedNames()).includes('vh-9-1'), 'no clone of the oversized VM');
+  });
+
+  it('a frozen vCenter: one bounded request timeout, then no more calls; exit 7 when no vSphere cell could run', async () => {
+    const frozen = await variant('frozen', (vm) => (vm.requestTimeoutMs = 1500));
+    process.kill(vcenter.pid, 'SIGSTOP');
+    try {
+      const plan = await runCli(['plan', ci, '-i', frozen, '--only', 'throughput', '--precision', 'fp32'], { cwd: tmp });
+      assert.equal(plan.code, 7, plan.stdout + plan.stderr);
+      assert.match(plan.stdout, /no answer within 1500 ms/);
+      const run = await runCli(['run', ci, '-i', frozen, '--only', 'throughput,latency', '--precision', 'fp32', '--no-report', '--force', '--results-dir', join(tmp, 'frozen')], { cwd: tmp });
+      assert.equal(run.code, 7, run.stderr);
+      const after = run.stderr.slice(run.stderr.indexOf('--force: running despite'));
+      // The run's own provider waited once (the first vSphere cell); every later one failed without a call.
+      const vmFailures = after.split('\n').filter((l) => /\] (latency|throughput)\/fp32\/vm\/\S+: failed: /.test(l));
+      assert.equal(vmFailures.length, 2, after);
+      assert.match(vmFailures[0] ?? '', /no answer within 1500 ms/);
+      assert.match(vmFailures[1] ?? '', /is not asked again in this run/);
+      assert.match(run.stderr, /error: no vm cell could run: /);
+      const summary = await summaryOf(run);
+      assert.ok(summary.cells.filter((c) => c.target === 'baremetal').every((c) => c.status === 'completed'), 'bare-metal cells still ran');
+    } finally {
+      process.kill(vcenter.pid, 'SIGCONT');
+    }
   });
 
   function vcenterClient(): VimClient {

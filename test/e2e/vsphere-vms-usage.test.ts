@@ -24,7 +24,7 @@ describe('vharness vms usage', () => {
     assert.match(two.stderr, /only one of --run, --expired, --all-owned/);
     const unknown = vms('nuke');
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /Expected 'list' or 'destroy', got 'nuke'/);
+    assert.match(unknown.stderr, /unknown vms subcommand 'nuke'/);
   });
 
   it('refuses an inventory that does not use vSphere', () => {
@@ -37,5 +37,9 @@ describe('vharness vms usage', () => {
     const r = vms('--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^usage: vharness vms list\|destroy/);
+    const list = vms('list', '--help');
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /--expired +VMs whose lease \(vm\.leaseHours\) has expired, of EVERY owner, not only yours/);
+    assert.match(list.stdout, /VHARNESS_STATE_DIR\/<vcenter>/);
   });
 });

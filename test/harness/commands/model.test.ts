@@ -104,6 +104,7 @@ describe('vharness model', () => {
     const both = await vharness(['quantize', 'a.onnx', 'b.onnx', '--calibration', 'x', '--calibration-random', '3']);
     assert.equal(both.code, ExitCode.usage);
     const wrongFlag = await vharness(['inspect', notOnnx, '--seed', '3']);
-    assert.equal(wrongFlag.code, ExitCode.usage);
+    assert.equal(wrongFlag.code, ExitCode.usage, 'a flag of build is not a flag of inspect');
+    assert.match(wrongFlag.stderr, /Unknown option '--seed'/);
   });
 });

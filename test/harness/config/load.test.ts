@@ -37,6 +37,20 @@ describe('bad config corpus (test/fixtures/configs)', () => {
 });
 
 describe('loadConfig', () => {
+  it('fills the server and offline defaults (beyond the study)', async () => {
+    const file = join(tmp, 'serving.yaml');
+    writeFileSync(file, 'name: s\nmodel: { arch: tiny }\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: server, configuration: 1, probe: { minQueries: 50 } }\n  - { kind: offline, configuration: 1, concurrency: 2 }\n');
+    const [server, offline] = (await loadConfig(file)).workloads;
+    assert.ok(server?.kind === 'server');
+    assert.deepEqual(
+      [server.boundMs, server.concurrency, server.maxBatch, server.maxQueueDelayMs, server.seed, server.warmup, server.tolerance, server.maxProbes],
+      [15, 1, 1, 0, 1, 10, 0.05, 8],
+    );
+    assert.deepEqual(server.run, { minQueries: 1024, minDurationMs: 10_000 });
+    assert.deepEqual(server.probe, { minQueries: 50, minDurationMs: 2000 }, 'probe keys merge over the defaults');
+    assert.ok(offline?.kind === 'offline' && offline.maxBatch === 32 && offline.concurrency === 2);
+  });
+
   it('fills defaults and resolves model paths against the config file', async () => {
     const file = join(tmp, 'c.yaml');
     writeFileSync(file, 'name: c\nmodel: { arch: ./my.onnx }\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: multistream, configuration: 1 }\n  - { kind: scaling, configurations: [1], measure: { durationMs: 500 } }\n');
@@ -62,7 +76,10 @@ describe('loadConfig', () => {
     for (const name of ['table3', 'demo', 'ci']) {
       const config = await loadConfig(join(root, `configs/${name}.yaml`));
       assert.equal(config.name, name);
-      assert.deepEqual(new Set(config.workloads.map((w) => w.kind)), new Set(['latency', 'throughput', 'scaling', 'multistream']));
+      const study = ['latency', 'throughput', 'scaling', 'multistream'];
+      // Beyond the study: table3 adds server + offline, the demo a short server run.
+      const extension = { table3: ['server', 'offline'], demo: ['server'], ci: [] }[name] ?? [];
+      assert.deepEqual(new Set(config.workloads.map((w) => w.kind)), new Set([...study, ...extension]));
     }
   });
 });
@@ -113,6 +130,46 @@ describe('the CLI on a bad config', () => {
     await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
       assert.equal(error.code, 3);
       assert.equal(error.stderr, `error: ${bad}:9:12: workloads[0].batch: must be an integer, got "big"\n`);
+      return true;
+    });
+    assert.equal(existsSync(results), false);
+  });
+});
+
+describe('a file with several problems', () => {
+  it('reports every schema and semantic problem, in file order, each with line:column, key path and value', async () => {
+    const file = join(tmp, 'several.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: several',
+        'model: { arch: tiny }',
+        'precisions: [fp16]',
+        'configurations:',
+        '  - { id: 1, vms: 1, vcpus: 0, memoryGB: 1 }',
+        '  - { id: 1, vms: 1, vcpus: 2, memoryGB: 1 }',
+        'workloads:',
+        '  - { kind: latency, configuration: 7 }',
+        '  - { kind: throughput, configuration: 1, batch: 0, colour: red }',
+        '',
+      ].join('\n'),
+    );
+    const results = join(tmp, 'results-never-2');
+    const run = promisify(execFile)(process.execPath, [join(root, 'bin/vharness.js'), 'run', file, '--results-dir', results], { cwd: tmp });
+    await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 3);
+      assert.equal(
+        error.stderr,
+        [
+          `error: ${file}:3:14: precisions[0]: must be one of fp32, int8, got "fp16"`,
+          `error: ${file}:5:29: configurations[0].vcpus: must be >= 1, got 0`,
+          `error: ${file}:6:11: configurations[1].id: duplicate configuration id (first at configurations[0]), got 1`,
+          `error: ${file}:8:37: workloads[0].configuration: unknown configuration (defined: 1), got 7`,
+          `error: ${file}:9:50: workloads[1].batch: must be >= 1, got 0`,
+          `error: ${file}:9:53: workloads[1].colour: unknown key (expected one of kind, configuration, batch, threads, precisions, measure)`,
+          '',
+        ].join('\n'),
+      );
       return true;
     });
     assert.equal(existsSync(results), false);

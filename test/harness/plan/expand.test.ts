@@ -17,7 +17,12 @@ describe('expandCells on configs/table3.yaml', () => {
     assert.equal(count('scaling', 'vm'), 16);
     assert.equal(count('scaling', 'baremetal'), 16);
     assert.equal(count('multistream'), 4);
-    assert.equal(cells.length, 44);
+    // Beyond the study: server and offline on config 2, the 2 VMs vs one bare-metal instance on all 96 vCPUs.
+    assert.equal(count('server'), 4);
+    assert.equal(count('offline'), 4);
+    assert.equal(cells.length, 52);
+    const server = cells.find((c) => c.key === 'server/int8/baremetal/c2');
+    assert.deepEqual([server?.instances, server?.threads], [1, 96]);
     assert.equal(new Set(cells.map((c) => c.key)).size, cells.length, 'keys are unique');
 
     const latency = cells.find((c) => c.key === 'latency/fp32/vm/c1');

@@ -21,9 +21,11 @@ function vsphereLab(name: string, over: { template?: string; password?: string; 
         ipPool: { cidr: '127.0.0.0/8', addresses: ['127.0.0.11'] },
         guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness', key: { file: '/keys/guest' } },
         cloneConcurrency: 4,
+        placement: 'spread',
         teardown: 'on-success',
         leaseHours: 72,
         ipTimeoutMs: 300000,
+        requestTimeoutMs: 60000,
       },
     },
     baremetal: { provider: 'ssh', hosts: (over.hosts ?? [{ name: 'bm1', address: '127.0.0.21' }]).map((h) => ({ ...h, port: 22, user: 'root', node: 'auto' as const, dir: '~/.vharness', key: { file: '/keys/bm' } })) },
@@ -58,4 +60,19 @@ describe('inventory diff', () => {
     assert.equal(diffs.filter((d) => d.path.startsWith('baremetal.hosts[bm2]')).length, 1);
     assert.equal(diffs[0]?.section, 'general', 'sections in order');
   });
+});
+
+test('the differences table fits the terminal: long lists are summarized, long values wrap', async () => {
+  const { renderInventoryDiff } = await import('../../../harness/report/inventory-diff-text.js');
+  const pool = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `10.20.30.${i + 10}`));
+  const diffs = [
+    { section: 'VM network and guest' as const, path: 'vm.vsphere.ipPool.addresses', a: pool(30), b: pool(28) },
+    { section: 'template' as const, path: 'vm.vsphere.template', a: 'a-very-long-template-name-that-goes-on-and-on-beyond-any-column-width', b: 'ubuntu' },
+  ];
+  const narrow = renderInventoryDiff('lab-a', 'lab-b', diffs, 80);
+  for (const line of narrow.trimEnd().split('\n')) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+  const wide = renderInventoryDiff('lab-a', 'lab-b', diffs, 240);
+  assert.match(wide, /30 items: 10\.20\.30\.10 \.\. 10\.20\.30\.39; not in B: 10\.20\.30\.38, 10\.20\.30\.39 /);
+  assert.match(wide, /28 items: 10\.20\.30\.10 \.\. 10\.20\.30\.37 /);
+  assert.doesNotMatch(wide, /10\.20\.30\.20/, 'the middle of the list is not printed');
 });

@@ -22,7 +22,7 @@ const cases: { mode: string; request: 'hello' | 'ping'; problem: RegExp; receive
   { mode: 'version', request: 'hello', problem: /the agent speaks protocol version 99, this controller speaks 1/, received: /received ".*\\"protocol\\":99/ },
   { mode: 'reply', request: 'hello', problem: /'hello' request 1 was answered with 'pong', expected 'hello' or 'error'/, received: /received ".*\\"type\\":\\"pong\\"/ },
   { mode: 'field', request: 'ping', problem: /'pong' needs t1 to be a number, got "soon"/, received: /received ".*\\"t1\\":\\"soon\\"/ },
-  { mode: 'unknown', request: 'hello', problem: /unknown message type "cheers" \(expected hello, pong, loaded, progress, result, ok or error\)/, received: /received ".*cheers/ },
+  { mode: 'unknown', request: 'hello', problem: /unknown message type "cheers" \(expected hello, pong, loaded, progress, result, served, ok or error\)/, received: /received ".*cheers/ },
 ];
 
 describe('an agent that breaks the protocol', () => {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVcenterSim, stopVcenterSim, type VcenterSimOptions, type VcenterSimState } from '../../../harness/lab/vcsim.js';
+import type { SshSettings, VsphereSettings } from '../../../harness/config/types.js';
 import type { Logger } from '../../../harness/log.js';
 import { VimClient } from '../../../harness/vsphere/client.js';
 import type { Trust } from '../../../harness/vsphere/trust-agent.js';
@@ -67,5 +68,32 @@ export async function startTestVcenter(options: Omit<VcenterSimOptions, 'watchPa
       await stopVcenterSim(state);
       await rm(root, { recursive: true, force: true });
     },
+  };
+}
+
+/** SSH settings for providers that never open SSH (deploy: false). */
+export const NO_SSH: SshSettings = { knownHosts: '/dev/null', trustOnFirstUse: false, connectTimeoutMs: 5000, retries: 1, keepaliveIntervalMs: 1000, keepaliveCountMax: 3, concurrency: 4 };
+
+/** vSphere settings for the test vCenter: cluster DC0_C0, an 8-address loopback pool, teardown always. */
+export function testVsphereSettings(vc: TestVcenter, passwordEnv: string, overrides: Partial<VsphereSettings> = {}): VsphereSettings {
+  return {
+    url: vc.state.url,
+    user: 'tester',
+    password: { env: passwordEnv },
+    ca: vc.state.certFile,
+    insecure: false,
+    datacenter: 'DC0',
+    cluster: 'DC0_C0',
+    template: vc.state.template,
+    namePattern: 'vh-{config}-{index}',
+    ipPool: { cidr: '127.0.0.0/8', addresses: Array.from({ length: 8 }, (_, i) => `127.0.0.${11 + i}`) },
+    guest: { port: 22, user: 'root', node: 'auto', dir: '~/.vharness' },
+    cloneConcurrency: 4,
+    placement: 'spread',
+    teardown: 'always',
+    leaseHours: 72,
+    ipTimeoutMs: 20_000,
+    requestTimeoutMs: 60_000,
+    ...overrides,
   };
 }

@@ -46,10 +46,56 @@ import (
 
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/simulator/esx"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
+
+// hostSize is what every simulated ESXi host reports (summary.hardware and hardware.cpuInfo).
+type hostSize struct {
+	Count    int   `json:"count"`
+	Threads  int   `json:"cpus"`
+	Cores    int   `json:"cores"`
+	Sockets  int   `json:"sockets"`
+	MemoryGB int64 `json:"-"`
+	Memory   int64 `json:"memoryBytes"`
+}
+
+// sizeHosts changes govmomi's default host hardware before the model creates its hosts.
+// Zero fields keep govmomi's defaults (2 sockets, 2 cores, 2 threads, ~4 GiB).
+func sizeHosts(size *hostSize) error {
+	hw := esx.HostSystem.Summary.Hardware
+	cpusGiven := size.Threads != 0
+	if size.Threads == 0 {
+		size.Threads = int(hw.NumCpuThreads)
+	}
+	if size.Sockets == 0 {
+		size.Sockets = int(hw.NumCpuPkgs)
+	}
+	if size.Cores == 0 {
+		size.Cores = size.Threads
+		if size.Threads >= 2*size.Sockets && size.Threads%2 == 0 && cpusGiven {
+			size.Cores = size.Threads / 2 // two hardware threads per core, as on the study's server
+		}
+	}
+	if size.Threads < 1 || size.Sockets < 1 || size.Cores < size.Sockets || size.Cores > size.Threads || size.Cores%size.Sockets != 0 {
+		return fmt.Errorf("host size %d CPUs, %d cores, %d sockets: need sockets <= cores <= CPUs and cores a multiple of sockets", size.Threads, size.Cores, size.Sockets)
+	}
+	hw.NumCpuThreads = int16(size.Threads)
+	hw.NumCpuCores = int16(size.Cores)
+	hw.NumCpuPkgs = int16(size.Sockets)
+	info := &esx.HostHardwareInfo.CpuInfo
+	info.NumCpuThreads = int16(size.Threads)
+	info.NumCpuCores = int16(size.Cores)
+	info.NumCpuPackages = int16(size.Sockets)
+	if size.MemoryGB > 0 {
+		hw.MemorySize = size.MemoryGB << 30
+		esx.HostHardwareInfo.MemorySize = size.MemoryGB << 30
+	}
+	size.Memory = hw.MemorySize
+	return nil
+}
 
 type state struct {
 	URL         string `json:"url"`
@@ -65,7 +111,8 @@ type state struct {
 	Pool        string `json:"resourcePool"`
 	Datastore   string `json:"datastore"`
 	Folder      string `json:"folder"`
-	IdleTimeout string `json:"idleTimeout,omitempty"`
+	IdleTimeout string   `json:"idleTimeout,omitempty"`
+	Hosts       hostSize `json:"hosts"`
 }
 
 // holdIP clears guest IPs of VMs whose names match a pattern, after every registry update.
@@ -195,6 +242,12 @@ func main() {
 	template := flag.String("template", "vh-template", "name of the template VM created in DC0/vm")
 	hold := flag.String("hold-ip", "", "regexp: VMs whose name matches never report a guest IP")
 	parent := flag.Int("parent-pid", 0, "exit when this process is gone (0: do not watch)")
+	size := hostSize{}
+	flag.IntVar(&size.Count, "hosts", 3, "ESXi hosts in the cluster DC0_C0")
+	flag.IntVar(&size.Threads, "host-cpus", 0, "logical CPUs per host (0: govmomi's 2)")
+	flag.IntVar(&size.Cores, "host-cores", 0, "physical cores per host (0: host-cpus/2 when given, two threads per core)")
+	flag.IntVar(&size.Sockets, "host-sockets", 0, "CPU sockets per host (0: govmomi's 2)")
+	flag.Int64Var(&size.MemoryGB, "host-memory-gb", 0, "memory per host in GiB (0: govmomi's ~4 GiB)")
 	flag.Parse()
 
 	if *dir == "" {
@@ -219,8 +272,16 @@ func main() {
 	}
 	os.Setenv("TMPDIR", tmp)
 
+	if size.Count < 1 || size.Count > 64 {
+		log.Fatalf("-hosts %d: expected 1..64", size.Count)
+	}
+	if err := sizeHosts(&size); err != nil {
+		log.Fatal(err)
+	}
+
 	simulator.SessionIdleTimeout = *idle
 	model := simulator.VPX()
+	model.ClusterHost = size.Count
 	defer model.Remove()
 	if err := model.Create(); err != nil {
 		log.Fatalf("model: %v", err)
@@ -277,6 +338,7 @@ func main() {
 		Pool:       "/DC0/host/DC0_C0/Resources",
 		Datastore:  "LocalDS_0",
 		Folder:     "/DC0/vm",
+		Hosts:      size,
 	}
 	if *idle > 0 {
 		st.IdleTimeout = idle.String()
