@@ -86,8 +86,14 @@ function sideProblem(cell: CellSummary, label: string): string | undefined {
  * interval (paired when both sides have the same number of interleaved trials) and the verdict.
  */
 export function compareCells(a: CellSummary, b: CellSummary, sides: Sides, options: ComparisonOptions & { paired: boolean }): Comparison {
-  const margin = options.margin ?? DEFAULT_MARGIN;
+  // The server's QPS found is only as fine as its search: a difference within its tolerance is none.
+  const resolution = Math.max(a.server?.tolerance ?? 0, b.server?.tolerance ?? 0);
+  const margin = Math.max(options.margin ?? DEFAULT_MARGIN, resolution);
   const metric = WORKLOAD_METRIC[a.workload];
+  const notes = [
+    ...(options.vmNote !== undefined && sides.kind === 'vm_vs_baremetal' ? [options.vmNote] : []),
+    ...(resolution > 0 ? [`the QPS found is resolved to ±${(resolution * 100).toFixed(0)}% by the search, so the equivalence margin is ±${(margin * 100).toFixed(0)}%; the interval covers the trials at the rates found`] : []),
+  ];
   const base = {
     kind: sides.kind,
     workload: a.workload,
@@ -99,7 +105,7 @@ export function compareCells(a: CellSummary, b: CellSummary, sides: Sides, optio
     b: b.key,
     metric: metric.name,
     better: metric.better,
-    ...(options.vmNote !== undefined && sides.kind === 'vm_vs_baremetal' ? { note: options.vmNote } : {}),
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
   };
   if (a.status === 'failed' || b.status === 'failed') {
     return { ...base, verdict: 'inconclusive', ratio: null, ci95: null, ...inconclusive(sideProblem(a, sides.aLabel) ?? sideProblem(b, sides.bLabel) ?? '') };
