@@ -70,6 +70,13 @@ export function checkComparability(a: LoadedRun, b: LoadedRun, comparison: RunCo
   if (comparison.crossPrecision && modelsA.arch && modelsB.arch && modelsA.arch !== modelsB.arch) refusals.push(`the models differ (${modelsA.arch} in A, ${modelsB.arch} in B)`);
   const batches = comparison.pairs.filter((p) => p.workload !== 'multistream' && p.a.batch !== p.b.batch);
   if (batches.length > 0) refusals.push(`batch sizes differ: ${batches.map((p) => `${p.match} (A ${p.a.batch}, B ${p.b.batch})`).join(', ')}`);
+  // Server QPS is the rate found within a bound: another bound or batching is another question.
+  const serving = (p: CellPair, side: 'a' | 'b'): string => {
+    const s = p[side].server;
+    return s ? `p99 <= ${s.bound_ms} ms, ${s.concurrency} x batch ${s.max_batch}` : '';
+  };
+  const servers = comparison.pairs.filter((p) => p.workload === 'server' && serving(p, 'a') !== serving(p, 'b'));
+  if (servers.length > 0) refusals.push(`server scenarios differ: ${servers.map((p) => `${p.match} (A ${serving(p, 'a') || 'not recorded'}, B ${serving(p, 'b') || 'not recorded'})`).join(', ')}`);
   const sizes = comparison.pairs.filter((p) => sizeOf(p, 'a') !== sizeOf(p, 'b'));
   if (sizes.length > 0) refusals.push(`configuration sizes differ: ${sizes.map((p) => `${p.match} (A ${sizeOf(p, 'a')}, B ${sizeOf(p, 'b')})`).join(', ')}`);
 

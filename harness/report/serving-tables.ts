@@ -20,7 +20,7 @@ const twin = (cells: readonly CellSummary[], c: CellSummary): CellSummary | unde
 export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
   const cells = summary.cells.filter((c) => c.workload === 'server');
   const bound = cells.find((c) => c.server)?.server?.bound_ms;
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'VM vs bare metal', 'validity']));
+  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'VM vs bare metal', 'validity (LoadGen, noise)']));
   const shown: (Comparison | undefined)[] = [];
   for (const c of cells) {
     const s = c.server;
@@ -53,7 +53,7 @@ export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: 
 
 export function offlineTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
   const cells = summary.cells.filter((c) => c.workload === 'offline');
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'max batch', 'sessions', 'queries', 'mean batch', 'img/s (95% CI)', 'VM vs bare metal', 'validity']));
+  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'max batch', 'sessions', 'queries', 'mean batch', 'img/s (95% CI)', 'VM vs bare metal', 'validity (LoadGen, noise)']));
   const shown: (Comparison | undefined)[] = [];
   for (const c of cells) {
     const o = c.offline;

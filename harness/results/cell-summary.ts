@@ -124,6 +124,15 @@ function perInstance(trials: readonly TrialRecord[], aggs: readonly Aggregate[])
   });
 }
 
+// Flags whose open-loop validity reasons say more (which instance, how many queries, how late).
+const SERVING_VALIDITY_FLAGS: readonly Flag[] = ['min_queries_not_met', 'min_duration_not_met', 'early_stopping_not_met', 'late_start', 'bound_not_met_at_any_qps'];
+
+/** Why a cell is not valid, in words: LoadGen's reasons for open-loop cells, else the flags'. */
+function validityReasons(flags: readonly Flag[], serving: ServerInfo | OfflineInfo | undefined): string[] {
+  if (!serving) return flagWords(flags);
+  return [...serving.validity.reasons, ...flagWords(flags.filter((f) => !SERVING_VALIDITY_FLAGS.includes(f)))];
+}
+
 /** The summary of a cell from its setup and trial records. */
 export function summarizeCell(input: SummarizeInput): CellSummary {
   const { identity, setup, trials } = input;
@@ -151,7 +160,9 @@ export function summarizeCell(input: SummarizeInput): CellSummary {
       start_skew_ms: agg.start_skew_ms,
       flags: [...agg.flags, ...overBound],
       noise,
-      noisy: trialFindings(noise, input.noise),
+      // Open loop: batch times vary with the arrivals by design (idle gaps, batch sizes), so
+      // their shape (outliers, skew) is no sign of disturbance; steal and preemption still are.
+      noisy: trialFindings(noise, input.noise).filter((f) => !serving || (f.signal !== 'outliers' && f.signal !== 'skewed_latencies')),
     };
   });
   const base = {
@@ -186,7 +197,7 @@ export function summarizeCell(input: SummarizeInput): CellSummary {
     validity: flags.length > 0 ? 'invalid' : noise.length > 0 ? 'noisy' : 'valid',
     flags,
     noise,
-    reasons: [...flagWords(flags), ...noise.map((n) => n.reason)],
+    reasons: [...validityReasons(flags, base.server ?? base.offline), ...noise.map((n) => n.reason)],
     throughput_ips: rounded(throughput),
     latency_mean_ms: rounded(latency),
     latency_ms: roundStats(pooled as LatencyStats),

@@ -36,7 +36,9 @@ export function trialNoise(instances: readonly InstanceRaw[]): TrialNoise {
   let steal: number | null = null;
   let preemptions: number | null = null;
   for (const i of instances) {
-    for (let k = 0; k < i.starts_ms.length; k++) latencies.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+    // Open loop: execution time per query of each batch (batches hold 1..maxBatch queries).
+    const size = (k: number): number => i.serving?.sizes[k] ?? 1;
+    for (let k = 0; k < i.starts_ms.length; k++) latencies.push(((i.ends_ms[k] as number) - (i.starts_ms[k] as number)) / size(k));
     const n = i.noise;
     if (!n) continue;
     if (n.cpu_ticks > 0) steal = Math.max(steal ?? 0, n.steal_ticks / n.cpu_ticks);

@@ -133,7 +133,9 @@ export function cellRecord(open: OpenCell): CellRecord {
     noise: config.noise,
     ...(open.error !== undefined ? { error: open.error } : {}),
   });
-  return { key: open.cell.key, started_at: open.startedAt, finished_at: new Date().toISOString(), summary, setup: open.setup, trials: open.trials };
+  // When its last trial ended (re-storing the record at close does not move it past a signal).
+  const finishedAt = open.trials.at(-1)?.finished_at ?? new Date().toISOString();
+  return { key: open.cell.key, started_at: open.startedAt, finished_at: finishedAt, summary, setup: open.setup, trials: open.trials };
 }
 
 /** Re-checks placement (a VM moved during the cell is noted) and closes the agents. */

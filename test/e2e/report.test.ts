@@ -187,7 +187,7 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.match(bodyText, /inconclusive: the VM cell is noisy/);
     assert.doesNotMatch(bodyText, /skew_exceeds/, 'reasons in words, not flag codes');
     assert.match(bodyText, /manifest\.json is missing/);
-    assert.ok(charts.some((c) => c.svgText.includes('invalid (faded)')), 'faded marks have a legend');
+    assert.ok(charts.some((c) => c.svgText.includes('not VALID (faded)')), 'faded marks have a legend');
     assert.doesNotMatch(bodyText, /failed img\/s/);
     await page.close();
     assert.deepEqual(foreign, []);
