@@ -17,10 +17,12 @@ export interface LoadedRun {
   manifest: RunManifest | null;
 }
 
-/** Thrown for a summary.json, manifest.json or cell file that is not what the controller writes. */
+/** Thrown for a summary.json, manifest.json or cell file that is not what the controller writes (exit 9, a damaged run directory). */
 export class ResultsFileError extends VharnessError {
   constructor(file: string, keyPath: string, message: string, value?: unknown) {
-    super(`${file}: ${keyPath === '' ? '' : `${keyPath}: `}${message}${value === undefined ? '' : `, got ${formatValue(value)}`}`, ExitCode.failure);
+    super(`${file}: ${keyPath === '' ? '' : `${keyPath}: `}${message}${value === undefined ? '' : `, got ${formatValue(value)}`}`, ExitCode.runDir, {
+      hint: 'the run directory is damaged: restore the file (a removed summary.json is rebuilt from cells/*.json by `vharness run CONFIG --resume RUN`)',
+    });
   }
 }
 

@@ -5,7 +5,8 @@
 // the other cells.
 import type { Cell } from '../plan/cell.js';
 import type { Target } from '../providers/provider.js';
-import type { CellRecord, CellSetup, TrialRecord } from '../results/cell-record.js';
+import { allActiveWindow } from '../results/aggregate.js';
+import type { CellRecord, CellSetup, InstanceRaw, TrialRecord } from '../results/cell-record.js';
 import { summarizeCell, type CellIdentity } from '../results/cell-summary.js';
 import type { CellContext } from './cell-context.js';
 import { closeInstances, openInstances, type Instance } from './instances.js';
@@ -23,6 +24,8 @@ export interface OpenCell {
   setup: CellSetup | null;
   /** Trials kept from an earlier run (completed ones) plus the ones run now. */
   trials: TrialRecord[];
+  /** What happened to the cell's trials worth a note in its summary (e.g. a trial repeated). */
+  notes: string[];
   error?: string;
 }
 
@@ -60,6 +63,7 @@ export async function openCell(cell: Cell, ctx: CellContext, previous?: CellReco
     env: undefined,
     setup: previous?.setup ?? null,
     trials: (previous?.trials ?? []).filter((t) => t.status === 'completed').map((t, index) => ({ ...t, index })),
+    notes: [],
   };
   if (trialsLeft(open) === 0 && open.setup) return open;
   try {
@@ -94,6 +98,13 @@ export async function openCell(cell: Cell, ctx: CellContext, previous?: CellReco
   return open;
 }
 
+const MAX_SYNC_RETRIES = 2;
+
+/** Every instance completed its closed-loop run, but no moment had them all running. */
+function neverOverlapped(raws: readonly InstanceRaw[]): boolean {
+  return raws.length > 1 && raws.every((r) => r.status === 'completed' && !r.serving && r.starts_ms.length > 0) && allActiveWindow(raws) === null;
+}
+
 /** Runs the cell's next trial; a failed trial ends the cell (its agents may be gone). */
 export async function runTrial(open: OpenCell): Promise<TrialRecord> {
   const index = open.trials.length;
@@ -103,7 +114,14 @@ export async function runTrial(open: OpenCell): Promise<TrialRecord> {
     trial = { status: 'failed', index, started_at: startedAt, finished_at: startedAt, error: open.error ?? 'the cell is not open', instances: [] };
   } else {
     try {
-      const raws = await workloadTrials[open.cell.kind](open.env, open.setup, index);
+      let raws = await workloadTrials[open.cell.kind](open.env, open.setup, index);
+      // A closed-loop trial whose instances never overlapped measured nothing (the start was
+      // late by more than the run on a busy machine): it is run again, at most twice, and noted.
+      for (let retry = 1; retry <= MAX_SYNC_RETRIES && !open.ctx.signal?.aborted && neverOverlapped(raws); retry++) {
+        open.notes.push(`trial ${index + 1}: the instances never ran at the same time (a start later than the run); repeated (${retry} of ${MAX_SYNC_RETRIES})`);
+        open.ctx.log.warn(`${open.cell.key} trial ${index + 1}: the instances never ran at the same time; repeating it`);
+        raws = await workloadTrials[open.cell.kind](open.env, open.setup, index);
+      }
       const bad = raws.filter((r) => r.status !== 'completed');
       const finishedAt = new Date().toISOString();
       if (open.ctx.signal?.aborted) trial = { status: 'failed', index, started_at: startedAt, finished_at: finishedAt, error: 'interrupted', instances: raws };
@@ -120,7 +138,7 @@ export async function runTrial(open: OpenCell): Promise<TrialRecord> {
 
 /** The cell's record as it stands (written after every trial). */
 export function cellRecord(open: OpenCell): CellRecord {
-  const notes = [...new Set(open.targets.flatMap((t) => t.notes))];
+  const notes = [...new Set([...open.targets.flatMap((t) => t.notes), ...open.notes])];
   const config = open.ctx.config;
   const summary = summarizeCell({
     identity: identity(open.cell),

@@ -137,7 +137,7 @@ async function runLocked(
 
   // Models before anything is created: a model failure leaves no half-made run behind.
   const precisions = [...new Set(todo.map((c) => c.precision))];
-  const infos = await untilAborted(prepareModels(config.model, precisions, log), signal, 'model preparation');
+  const infos = await untilAborted(prepareModels(config.model, precisions, log, signal), signal, 'model preparation');
   const models = new Map<Precision, StagedModel>([...infos].map(([p, m]) => [p, { path: m.path, sha256: m.sha256 }]));
 
   const store = resumed ?? (await RunStore.create(resultsDir, newRunId(config.name)));

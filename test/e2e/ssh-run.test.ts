@@ -86,6 +86,16 @@ describe('vharness run over SSH against three sshd guests', () => {
     }
   });
 
+  it('inventory diff --probe says what it put on each SSH host (here: nothing new, the bundle is in place)', async () => {
+    const local = join(tmp, 'local.yaml');
+    await writeFile(local, 'name: here\n');
+    const r = await vharness(['inventory', 'diff', lab.inventory, local, '--probe'], tmp);
+    assert.ok(r.code === 0 || r.code === 3, r.stderr);
+    for (const name of ['guest-1', 'guest-2', 'guest-3']) {
+      assert.match(r.stdout, new RegExp(`Deployed by --probe:\\n(.*\\n)*  A:[^:]+: ${name} \\(root@127\\.0\\.0\\.\\d+:\\d+\\): agent bundle in place, 0 bytes uploaded now`));
+    }
+  });
+
   it('a guest killed during a run fails only its cell, with the reason; --resume completes it', async () => {
     const config = join(tmp, 'kill.yaml');
     await writeFile(
