@@ -49,6 +49,7 @@ bench: build lab-deps
 	node dist/bench/deploy.js
 	node dist/bench/deploy.js --bundled-node
 	node dist/bench/provision.js
+	node dist/bench/verdict-intervals.js
 
 clean:
 	rm -rf dist .cache

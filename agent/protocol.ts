@@ -104,6 +104,10 @@ export type CpuFlags = Infer<typeof cpuFlags>;
 export type CgroupLimits = Infer<typeof cgroupLimits>;
 export type SysInfo = Infer<typeof sysInfo>;
 
+/** Counters over the measuring loop: /proc/stat ticks of the agent's CPUs, steal among them, and involuntary context switches of the agent. */
+const runNoise = { cpuTicks: count, stealTicks: count, involuntarySwitches: count } as const satisfies Shape;
+export type RunNoise = Infer<typeof runNoise>;
+
 /** Every message the agent writes, by type (the `id` is the request's; `error` may have none). */
 export const messages = {
   hello: { id: requestId, protocol: integer(0), pid: integer(0), sysinfo: object(sysInfo) },
@@ -143,6 +147,8 @@ export const messages = {
     peakRssBytes: number,
     /** True when a `stop` request ended the run early. */
     stopped: boolean,
+    /** What disturbed the measuring loop (absent from older agents). */
+    noise: optional(object(runNoise)),
   },
   /** Raw outcome of a `serve`: the schedule and every batch; latencies are the controller's job. */
   served: {

@@ -3,6 +3,7 @@
 import type ort from 'onnxruntime-node';
 import { AgentFailure, asAgentFailure } from './agent-failure.js';
 import type { LoadedModel } from './infer.js';
+import { noiseBetween, noiseSnapshot } from './noise-counters.js';
 import { ErrorCode, type ProgressEvent, type RunResult } from './protocol.js';
 
 export interface RunBatchesOptions {
@@ -123,6 +124,7 @@ export async function runBatches(options: RunBatchesOptions): Promise<RunBatches
 
   const total = durationMs === undefined ? steps : null;
   progress('measure', 0, total);
+  const noiseBefore = noiseSnapshot();
   const measureStart = nowNs();
   const endAt = durationMs === undefined ? Infinity : measureStart + durationMs * 1e6;
   const { starts, ends } = result;
@@ -140,5 +142,5 @@ export async function runBatches(options: RunBatchesOptions): Promise<RunBatches
       progress('measure', starts.length, total);
     }
   }
-  return finish(false);
+  return { ...finish(false), noise: noiseBetween(noiseBefore, noiseSnapshot()) };
 }

@@ -70,10 +70,10 @@ try {
   ];
   const row = (c: CellSummary): string => {
     const s = c.server;
-    if (c.status !== 'completed' || !s) return `| ${c.target} | failed: ${c.error ?? '?'} |||||||||`;
+    if (c.status !== 'completed' || !s) return `| ${c.target} | failed: ${c.status === 'failed' ? c.error : 'no server results'} |||||||||`;
     const fraction = s.closed_loop_qps ? `${((s.qps_found / s.closed_loop_qps) * 100).toFixed(0)}%` : '-';
     const probes = s.probes.map((p) => `${p.qps.toFixed(0)}: ${p.p99_ms === null ? 'unserved' : p.p99_ms.toFixed(1)}`).join(', ');
-    const validity = s.validity.reasons.length === 0 && c.valid ? 'valid' : `invalid: ${[...s.validity.reasons, ...c.flags.filter((f) => f.startsWith('bound'))].join('; ')}`;
+    const validity = c.reasons.length === 0 ? c.validity : `${c.validity}: ${c.reasons.join('; ')}`;
     const fmt = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(1));
     return `| ${c.target === 'vm' ? 'VM' : 'bare metal'} | ${fmt(s.closed_loop_qps ?? undefined)} | ${fmt(s.qps_found)} | ${fraction} | ${fmt(s.latency_ms?.p50)} | ${fmt(s.latency_ms?.p99)} | ${fmt(s.latency_ms?.p999)} | ${(s.over_bound_fraction * 100).toFixed(2)}% | ${validity} | ${probes} |`;
   };

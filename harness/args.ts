@@ -1,5 +1,5 @@
 // Flag values checked where they are read, with errors as UsageError naming the flag and value.
-import type { Precision } from '../agent/protocol.js';
+import { isPrecision, PRECISIONS, type Precision } from './core/vocabulary.js';
 import { UsageError } from './errors.js';
 
 /** A positive integer flag value, or UsageError naming the flag and the value. */
@@ -32,6 +32,6 @@ export function precisionFlag(name: string, value: string | undefined, fallback:
 export function precisionFlag(name: string, value: string | undefined): Precision | undefined;
 export function precisionFlag(name: string, value: string | undefined, fallback?: Precision): Precision | undefined {
   if (value === undefined) return fallback;
-  if (value === 'fp32' || value === 'int8') return value;
-  throw new UsageError(`Expected --${name} to be fp32 or int8, got '${value}'`);
+  if (isPrecision(value)) return value;
+  throw new UsageError(`Expected --${name} to be ${PRECISIONS.join(' or ')}, got '${value}'`);
 }

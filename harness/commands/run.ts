@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { defineCommand } from '../command.js';
 import { loadConfig, loadInventory } from '../config/load.js';
+import type { Config } from '../config/types.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { trapInterrupts } from '../interrupts.js';
 import { createLogger } from '../log.js';
@@ -17,6 +18,14 @@ import { selectionFromFlags } from '../plan/selection-flags.js';
 import { renderTables } from '../report/tables.js';
 import { runMatrix } from '../run/run-matrix.js';
 import { inventoryOption, onlyOption, precisionsOption } from './shared-flags.js';
+
+/** The config with every workload's measure.repeats set by --repeats. */
+function withRepeats(config: Config, value: string | undefined): Config {
+  if (value === undefined) return config;
+  const repeats = Number(value);
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 1000) throw new UsageError(`Expected --repeats to be an integer from 1 to 1000, got '${value}'`);
+  return { ...config, workloads: config.workloads.map((w) => ({ ...w, measure: { ...w.measure, repeats } })) };
+}
 
 async function writeReport(dir: string): Promise<string | undefined> {
   const { writeHtmlReport } = await import('../report/html.js');
@@ -32,7 +41,8 @@ report.html), then prints the tables and the results path. Progress goes to stde
     inventory: inventoryOption,
     only: onlyOption,
     precision: precisionsOption,
-    resume: { type: 'string', arg: 'RUN', help: 'rerun only the missing or failed cells of RUN (a run id or its directory)' },
+    repeats: { type: 'string', arg: 'N', help: 'trials per cell (overrides measure.repeats of every workload)' },
+    resume: { type: 'string', arg: 'RUN', help: 'continue RUN (a run id or its directory): its missing trials and failed cells' },
     'results-dir': { type: 'string', arg: 'DIR', file: true, help: "where run directories go (default: the inventory's resultsDir, ./results)" },
     teardown: { type: 'string', arg: 'POLICY', choices: ['never', 'on-success', 'always'], help: "vSphere VMs created by the run: never, on-success, always (default: the inventory's)" },
     force: { type: 'boolean', help: 'run even when preflight (what `vharness plan` checks: vCenter login and\ncertificate, template, capacity, model files) found errors' },
@@ -43,7 +53,7 @@ report.html), then prints the tables and the results path. Progress goes to stde
     { command: 'vharness run configs/demo.yaml', says: 'the demo matrix on this machine (a few minutes on 2 cores)' },
     { command: 'vharness run configs/table3.yaml -i inventories/lab.yaml --only scaling --precision int8', says: 'the int8 scaling cells of the study on a vSphere lab' },
     { command: 'vharness run configs/table3.yaml -i inventories/lab.yaml --resume 20260101-120000-ab12', says: 'rerun only the missing or failed cells of that run' },
-    { command: 'vharness run configs/ci.yaml --results-dir /tmp/r --json --no-report', says: 'summary.json on stdout, no report.html' },
+    { command: 'vharness run configs/demo.yaml --only throughput --repeats 10 --json', says: '10 interleaved trials per cell (narrower intervals); summary.json on stdout' },
   ],
   exits: [
     [ExitCode.ok, 'every cell completed'],
@@ -61,7 +71,7 @@ report.html), then prints the tables and the results path. Progress goes to stde
   async run({ values, positionals, argv }) {
     if (positionals.length !== 1) throw new UsageError(`Expected one CONFIG file, got ${positionals.length} arguments`, { hint: "see 'vharness run --help'" });
     const selection = selectionFromFlags(values.only, values.precision);
-    const config = await loadConfig(positionals[0] as string);
+    const config = withRepeats(await loadConfig(positionals[0] as string), values.repeats);
     const inventory = applyTeardownFlag(await loadInventory(values.inventory), values.teardown);
     const cells = expandCells(config, selection);
     if (cells.length === 0) throw new UsageError('Nothing to run: the selection (--only / --precision) matches no cell of the config');

@@ -1,30 +1,33 @@
 // Turns a schema-valid config document into the typed Config: defaults filled in, ids
 // normalized, references between workloads and configurations checked (with locations).
-import type { Precision } from '../../agent/protocol.js';
+import { PRECISIONS, type Precision } from '../core/vocabulary.js';
 import { parseCpuList } from '../../agent/cpu-list.js';
-import type { Config, Configuration, Measure, ServingRun, VmSettings, WorkloadConfig } from './types.js';
+import type { Config, Configuration, Measure, NoiseThresholds, ServingRun, VmSettings, WorkloadConfig } from './types.js';
 import { resolveFromFile } from './resolve-path.js';
 import type { Problems } from './problems.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** The study's measuring: warmup_steps=250 steps=500. */
-export const DEFAULT_MEASURE: Measure = { warmup: 250, steps: 500 };
-/** Short probes for thread tuning (latency). */
-export const DEFAULT_LATENCY_PROBE: Measure = { warmup: 5, steps: 20 };
+export const DEFAULT_MEASURE: Measure = { warmup: 250, steps: 500, repeats: 3 };
+/** Short probes for thread tuning (latency); a probe runs once. */
+export const DEFAULT_LATENCY_PROBE: Measure = { warmup: 5, steps: 20, repeats: 1 };
 /** Short probes for the multistream batch search. */
-export const DEFAULT_MULTISTREAM_PROBE: Measure = { warmup: 2, steps: 10 };
+export const DEFAULT_MULTISTREAM_PROBE: Measure = { warmup: 2, steps: 10, repeats: 1 };
+/** Noise thresholds (README "Noise detection"). */
+export const DEFAULT_NOISE: NoiseThresholds = { maxStealFraction: 0.02, maxPreemptionsPerSecond: 50, maxOutlierFraction: 0.05, maxMeanMedianDivergence: 0.1, maxTrialCv: 0.1 };
 /** Server scenario defaults: small enough for a demo (LoadGen's own are in the README). */
 export const DEFAULT_SERVER_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
 export const DEFAULT_SERVER_PROBE: ServingRun = { minQueries: 256, minDurationMs: 2000 };
 export const DEFAULT_OFFLINE_RUN: ServingRun = { minQueries: 1024, minDurationMs: 10_000 };
 export const DEFAULT_SERVER_BOUND_MS = 15;
-export const DEFAULT_PRECISIONS: Precision[] = ['fp32', 'int8'];
+export const DEFAULT_PRECISIONS: Precision[] = [...PRECISIONS];
 
 // The raw document after schema validation: the shapes are guaranteed, defaults are not.
 interface RawMeasure {
   warmup?: number;
   steps?: number;
   durationMs?: number;
+  repeats?: number;
 }
 interface RawServingRun {
   minQueries?: number;
@@ -72,12 +75,14 @@ interface RawConfig {
   baremetal?: boolean;
   startLeadMs?: number;
   maxSkewFraction?: number;
+  noise?: Partial<NoiseThresholds>;
+  equivalenceMargin?: number;
   configurations: RawConfiguration[];
   workloads: RawWorkload[];
 }
 
 function mergeMeasure(base: Measure, over: RawMeasure | undefined): Measure {
-  const merged: Measure = { warmup: over?.warmup ?? base.warmup, steps: over?.steps ?? base.steps };
+  const merged: Measure = { warmup: over?.warmup ?? base.warmup, steps: over?.steps ?? base.steps, repeats: over?.repeats ?? base.repeats };
   const durationMs = over?.durationMs ?? base.durationMs;
   if (durationMs !== undefined) merged.durationMs = durationMs;
   return merged;
@@ -241,5 +246,7 @@ export function buildConfig(source: YamlSource, problems: Problems): Config {
     baremetal: raw.baremetal ?? true,
     startLeadMs: raw.startLeadMs ?? 1500,
     maxSkewFraction: raw.maxSkewFraction ?? 0.05,
+    noise: { ...DEFAULT_NOISE, ...raw.noise },
+    equivalenceMargin: raw.equivalenceMargin ?? 0.01,
   };
 }

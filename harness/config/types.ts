@@ -1,7 +1,7 @@
 // The validated, defaulted shapes of a config file (what to run) and an inventory (where).
 // harness/config/ turns YAML into these once, at the boundary; nothing else reads raw YAML.
-import type { Precision } from '../../agent/protocol.js';
-import type { Workload } from '../results/types.js';
+import type { Precision } from '../core/vocabulary.js';
+import type { Workload } from '../core/vocabulary.js';
 
 // ---- config: configs/*.yaml ----------------------------------------------------------
 
@@ -39,6 +39,22 @@ export interface Measure {
   steps: number;
   /** Common measuring duration for multi-instance cells; undefined: fixed `steps`. */
   durationMs?: number;
+  /** Independent trials per cell (each a synchronized start with its own window); probes run once. @default 3 */
+  repeats: number;
+}
+
+/** When a trial or cell counts as noisy (see README "Noise detection"). */
+export interface NoiseThresholds {
+  /** Steal time as a fraction of the CPU time of the instance's CPUs. @default 0.02 */
+  maxStealFraction: number;
+  /** Involuntary context switches of an agent per second of window. @default 50 */
+  maxPreemptionsPerSecond: number;
+  /** Fraction of batches beyond Q3 + 3 IQR. @default 0.05 */
+  maxOutlierFraction: number;
+  /** |mean - median| / median of the batch latencies. @default 0.1 */
+  maxMeanMedianDivergence: number;
+  /** Coefficient of variation of the headline metric between trials. @default 0.1 */
+  maxTrialCv: number;
 }
 
 interface WorkloadBase {
@@ -158,6 +174,9 @@ export interface Config {
   startLeadMs: number;
   /** Skew above this fraction of the window flags a cell. @default 0.05 */
   maxSkewFraction: number;
+  noise: NoiseThresholds;
+  /** A ratio whose 95% CI lies within 1 +- this is `no_difference`. @default 0.01 */
+  equivalenceMargin: number;
 }
 
 // ---- inventory: inventories/*.yaml ---------------------------------------------------

@@ -1,9 +1,9 @@
 // A cell is one (configuration x workload x precision x target) of the matrix: the unit that
 // runs, succeeds or fails, is stored in its own file and is rerun by --resume.
-import type { Precision } from '../../agent/protocol.js';
+import type { Precision } from '../core/vocabulary.js';
 import type { Measure, WorkloadConfig } from '../config/types.js';
 import type { TargetRequest } from '../providers/provider.js';
-import type { TargetKind, Workload } from '../results/types.js';
+import type { TargetKind, Workload } from '../core/vocabulary.js';
 
 export interface Cell {
   /** Stable id inside a run, e.g. `scaling/int8/vm/c5`; also the cell's file name. */

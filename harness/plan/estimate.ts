@@ -1,7 +1,7 @@
 // A rough duration estimate per cell, for `vharness plan` and the run's ETA. It uses the
 // reference figures of DESIGN.md (per-image CPU cost of the synthetic ResNet-50); speed
 // on another machine differs, so this is an order of magnitude, never a measurement.
-import type { Precision } from '../../agent/protocol.js';
+import type { Precision } from '../core/vocabulary.js';
 import type { Measure } from '../config/types.js';
 import type { Cell } from './cell.js';
 import { capacityProbeQueries } from './serving-capacity.js';
@@ -31,6 +31,11 @@ function runSeconds(measure: Measure, batch: number, imageSeconds: number): numb
   return Math.max(stepsTime, (measure.durationMs ?? 0) / 1000 + measure.warmup * batch * imageSeconds);
 }
 
+// Every trial is a synchronized start of its own: the lead plus the run, `repeats` times.
+function trialsSeconds(measure: Measure, batch: number, imageSeconds: number, lead: number): number {
+  return measure.repeats * runSeconds(measure, batch, imageSeconds) + (measure.repeats - 1) * lead;
+}
+
 /** Estimated wall time of one cell, seconds. */
 export function estimateCellSeconds(cell: Cell, options: EstimateOptions): number {
   const lead = (options.startLeadMs ?? 1500) / 1000;
@@ -44,14 +49,14 @@ export function estimateCellSeconds(cell: Cell, options: EstimateOptions): numbe
     case 'latency': {
       const probeMeasure = cell.workload.kind === 'latency' ? cell.workload.probe : cell.measure;
       const candidates = cell.threadCandidates?.length ?? Math.max(1, Math.floor(Math.log2(cell.vcpus ?? options.cpus)) + 1);
-      return overhead + candidates * (loadSeconds + runSeconds(probeMeasure, cell.batch, image)) + runSeconds(cell.measure, cell.batch, image);
+      return overhead + candidates * (loadSeconds + runSeconds(probeMeasure, cell.batch, image)) + trialsSeconds(cell.measure, cell.batch, image, lead);
     }
     case 'multistream': {
       if (cell.workload.kind !== 'multistream') return overhead;
       // The batch found is about bound / per-image time; the search probes ~2 log2 of it.
       const found = Math.max(1, Math.min(cell.workload.maxBatch, Math.floor(cell.workload.boundMs / 1000 / image)));
       const probes = 2 * Math.ceil(Math.log2(found + 1)) + 1;
-      return overhead + probes * (lead + runSeconds(cell.workload.probe, found, image)) + runSeconds(cell.measure, found, image);
+      return overhead + probes * (lead + runSeconds(cell.workload.probe, found, image)) + trialsSeconds(cell.measure, found, image, lead);
     }
     case 'server':
     case 'offline': {
@@ -61,13 +66,15 @@ export function estimateCellSeconds(cell: Cell, options: EstimateOptions): numbe
       const capacity = 1 / image;
       const warm = w.warmup * w.maxBatch * image;
       const capacityProbe = lead + warm + capacityProbeQueries(w) / capacity;
-      if (w.kind === 'offline') return overhead + capacityProbe + lead + warm + Math.max(w.run.minDurationMs / 1000, w.run.minQueries / capacity);
+      // Each of the `repeats` trials is one offline run, or one confirming run at the rate found.
+      const trials = cell.measure.repeats;
+      if (w.kind === 'offline') return overhead + capacityProbe + trials * (lead + warm + Math.max(w.run.minDurationMs / 1000, w.run.minQueries / capacity));
       const runAt = (run: { minQueries: number; minDurationMs: number }): number => lead + warm + Math.max(run.minDurationMs / 1000, run.minQueries / (capacity / 2));
       const probes = Math.min(w.maxProbes, Math.ceil(Math.log2(1 / w.tolerance)) + 1);
-      return overhead + capacityProbe + probes * runAt(w.probe) + runAt(w.run);
+      return overhead + capacityProbe + probes * runAt(w.probe) + trials * runAt(w.run);
     }
     default:
-      return overhead + runSeconds(cell.measure, cell.batch, image);
+      return overhead + trialsSeconds(cell.measure, cell.batch, image, lead);
   }
 }
 

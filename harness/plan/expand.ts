@@ -1,8 +1,8 @@
 // Expands a config into its cells (pure): every workload x configuration x precision x
 // target, in a stable order, filtered by --only / --precision.
-import type { Precision } from '../../agent/protocol.js';
+import type { Precision } from '../core/vocabulary.js';
 import type { Config, Configuration, WorkloadConfig } from '../config/types.js';
-import type { Workload } from '../results/types.js';
+import type { Workload } from '../core/vocabulary.js';
 import type { Cell } from './cell.js';
 
 export interface ExpandOptions {

@@ -1,11 +1,7 @@
 // The --only and --precision flags shared by `run` and `plan`, validated where parsed.
-import type { Precision } from '../../agent/protocol.js';
+import { PRECISIONS, WORKLOADS } from '../core/vocabulary.js';
 import { UsageError } from '../errors.js';
-import type { Workload } from '../results/types.js';
 import type { ExpandOptions } from './expand.js';
-
-const WORKLOADS: readonly Workload[] = ['latency', 'throughput', 'scaling', 'multistream', 'server', 'offline'];
-const PRECISIONS: readonly Precision[] = ['fp32', 'int8'];
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
   if (value === undefined) return undefined;

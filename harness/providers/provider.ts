@@ -1,7 +1,7 @@
 // Every place instances can run (this machine, SSH hosts, vSphere VMs) implements one interface.
 // The controller asks a provider for targets of a shape and launches agents on them; it never
 // branches on the provider kind.
-import type { SysInfo } from '../../agent/protocol.js';
+import type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 import type { VharnessError } from '../errors.js';
 import type { VmSettings } from '../config/types.js';
 import type { VmRecord } from '../results/types.js';
@@ -9,8 +9,8 @@ import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';
 
-/** `baremetal`: SSH hosts running baselines; `ssh`: pre-existing VMs reached over SSH. */
-export type ProviderKind = 'local' | 'baremetal' | 'vsphere' | 'ssh';
+// Shared with config/, plan/, vsphere/ and report/: they live in core/ (re-exported here).
+export type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 
 /** What a cell needs: the VMs of one configuration row, or N instances on a bare-metal host. */
 export type TargetRequest =
@@ -48,11 +48,6 @@ export interface Target {
   afterCell?(): Promise<void>;
 }
 
-export interface Finding {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-
 export interface ProviderContext {
   runId: string;
   log: Logger;
@@ -76,13 +71,4 @@ export interface Provider {
    * login refused); its later cells fail at once with that reason.
    */
   unavailable?(): VharnessError | undefined;
-}
-
-export interface HostFacts {
-  name: string;
-  kind: ProviderKind;
-  /** Agent sysinfo where an agent ran there. */
-  sysinfo?: SysInfo;
-  /** Hypervisor facts (ESXi version, CPU model, sockets, cores, memory) for vSphere hosts. */
-  hypervisor?: Record<string, string | number>;
 }

@@ -1,9 +1,10 @@
 // Matches the cells of two runs by (workload, precision, target, configuration, instances) and
-// computes B/A ratios; across precisions on request (one lab's fp32 against another's int8,
-// as the study compared Skylake fp32 with Cascade Lake int8). Pure.
-import type { Precision } from '../../agent/protocol.js';
-import type { CellSummary, RunSummary, TargetKind, Workload } from '../results/types.js';
-import { workloadOrder } from './figures.js';
+// compares B with A through the one comparisons module (Fieller interval over the trials of
+// each side, unpaired, and a verdict); across precisions on request (one lab's fp32 against
+// another's int8, as the study compared Skylake fp32 with Cascade Lake int8). Pure.
+import { TARGET_LABELS, WORKLOADS, type Precision, type TargetKind, type Workload } from '../core/vocabulary.js';
+import { compareCells } from '../results/comparisons.js';
+import type { CellSummary, Comparison } from '../results/types.js';
 import { vmSettingDifferences } from './vm-record-text.js';
 
 export interface CompareOptions {
@@ -11,13 +12,8 @@ export interface CompareOptions {
   aPrecision?: Precision;
   /** Take only this precision from run B. */
   bPrecision?: Precision;
-}
-
-export interface ValuePair {
-  a: number | null;
-  b: number | null;
-  /** b / a; null when either is missing or a is 0. */
-  ratio: number | null;
+  /** Equivalence margin of the verdicts. @default 0.01 */
+  margin?: number;
 }
 
 export interface CellPair {
@@ -31,17 +27,15 @@ export interface CellPair {
   precisionB: Precision;
   a: CellSummary;
   b: CellSummary;
-  throughput: ValuePair;
-  latency: ValuePair;
+  /** B against A on the workload's metric: ratio B/A, 95% CI, verdict. */
+  comparison: Comparison;
   /** Multistream batch found, or the batch run. */
   batch: { a: number; b: number };
-  /** How many times faster B is on the workload's own metric (latency: A/B, else B/A). */
-  speedup: number | null;
   /** VM settings (placement, vNUMA, latency sensitivity, reservations, affinity) that differ. */
   vmSettings: string[];
 }
 
-export interface Comparison {
+export interface RunComparison {
   a: { run_id: string; dir: string };
   b: { run_id: string; dir: string };
   crossPrecision: boolean;
@@ -50,26 +44,20 @@ export interface Comparison {
   onlyB: CellSummary[];
 }
 
-function valuePair(a: number | null | undefined, b: number | null | undefined): ValuePair {
-  const va = typeof a === 'number' && Number.isFinite(a) ? a : null;
-  const vb = typeof b === 'number' && Number.isFinite(b) ? b : null;
-  return { a: va, b: vb, ratio: va !== null && vb !== null && va !== 0 ? vb / va : null };
-}
-
 function matchKey(cell: CellSummary, withPrecision: boolean): string {
   return [cell.workload, withPrecision ? cell.precision : '*', cell.target, cell.configuration, String(cell.instances)].join('/');
 }
 
-function index(cells: CellSummary[], withPrecision: boolean): Map<string, CellSummary> {
+function index(cells: readonly CellSummary[], withPrecision: boolean): Map<string, CellSummary> {
   const map = new Map<string, CellSummary>();
   for (const cell of cells) if (!map.has(matchKey(cell, withPrecision))) map.set(matchKey(cell, withPrecision), cell);
   return map;
 }
 
-const order = (c: CellSummary): number => workloadOrder.indexOf(c.workload);
+const order = (c: CellSummary): number => WORKLOADS.indexOf(c.workload);
 
 /** Pairs the cells of run A and run B; cells without a partner are listed apart. */
-export function compareRuns(a: { summary: RunSummary; dir: string }, b: { summary: RunSummary; dir: string }, options: CompareOptions = {}): Comparison {
+export function compareRuns(a: { summary: { run_id: string; cells: CellSummary[] }; dir: string }, b: { summary: { run_id: string; cells: CellSummary[] }; dir: string }, options: CompareOptions = {}): RunComparison {
   const crossPrecision = options.aPrecision !== undefined || options.bPrecision !== undefined;
   const cellsA = a.summary.cells.filter((c) => options.aPrecision === undefined || c.precision === options.aPrecision);
   const cellsB = b.summary.cells.filter((c) => options.bPrecision === undefined || c.precision === options.bPrecision);
@@ -80,9 +68,8 @@ export function compareRuns(a: { summary: RunSummary; dir: string }, b: { summar
   for (const [key, cellA] of byA) {
     const cellB = byB.get(key);
     if (!cellB) continue;
-    const throughput = valuePair(cellA.throughput_ips, cellB.throughput_ips);
-    const latency = valuePair(cellA.latency_ms?.mean, cellB.latency_ms?.mean);
-    const speedup = cellA.workload === 'latency' ? (latency.ratio === null || latency.ratio === 0 ? null : 1 / latency.ratio) : throughput.ratio;
+    const precision = cellA.precision === cellB.precision ? cellA.precision : `${cellA.precision} > ${cellB.precision}`;
+    const comparison = compareCells(cellB, cellA, { kind: 'run_b_vs_run_a', aLabel: 'B', bLabel: 'A', precision, target: TARGET_LABELS[cellA.target] }, { paired: false, ...(options.margin !== undefined ? { margin: options.margin } : {}) });
     pairs.push({
       match: withPrecision ? key : key.replace('/*/', `/${cellA.precision}>${cellB.precision}/`),
       workload: cellA.workload,
@@ -93,10 +80,8 @@ export function compareRuns(a: { summary: RunSummary; dir: string }, b: { summar
       precisionB: cellB.precision,
       a: cellA,
       b: cellB,
-      throughput,
-      latency,
+      comparison,
       batch: { a: cellA.multistream?.batch_found ?? cellA.batch, b: cellB.multistream?.batch_found ?? cellB.batch },
-      speedup: cellA.status === 'completed' && cellB.status === 'completed' ? speedup : null,
       vmSettings: vmSettingDifferences(cellA, cellB),
     });
   }

@@ -2,7 +2,7 @@
 // on one value scale, with the B/A ratios of the matched cells underneath.
 import { writeFile, rename } from 'node:fs/promises';
 import type { RunSummary } from '../results/types.js';
-import type { Comparison, CompareOptions } from './compare-cells.js';
+import type { RunComparison, CompareOptions } from './compare-cells.js';
 import { compareTextTable } from './compare-table.js';
 import { figureChartHtml, ratiosHtml } from './figure-html.js';
 import { buildFigures, type Figure } from './figures.js';
@@ -25,13 +25,14 @@ function column(label: string, runId: string, figure: Figure, chart: string): st
 }
 
 /** The HTML page comparing run A and run B. */
-export async function renderCompareHtml(a: RunSummary, b: RunSummary, comparison: Comparison, options: CompareOptions = {}): Promise<string> {
+export async function renderCompareHtml(a: RunSummary, b: RunSummary, comparison: RunComparison, options: CompareOptions = {}, caveats: readonly string[] = []): Promise<string> {
   const figuresA = buildFigures(onlyPrecision(a, options.aPrecision));
   const figuresB = buildFigures(onlyPrecision(b, options.bPrecision));
-  const parts: string[] = [`<h1>vharness compare</h1>`, `<p class="sub">A: ${escapeHtml(a.run_id)} &middot; B: ${escapeHtml(b.run_id)}${comparison.crossPrecision ? ` &middot; A ${escapeHtml(options.aPrecision ?? 'all')} vs B ${escapeHtml(options.bPrecision ?? 'all')}` : ''}. Ratios are B/A; both charts of a figure share one scale.</p>`];
+  const parts: string[] = [`<h1>vharness compare</h1>`, `<p class="sub">A: ${escapeHtml(a.run_id)} &middot; B: ${escapeHtml(b.run_id)}${comparison.crossPrecision ? ` &middot; A ${escapeHtml(options.aPrecision ?? 'all')} vs B ${escapeHtml(options.bPrecision ?? 'all')}` : ''}. Ratios are B/A with 95% intervals; both charts of a figure share one scale.</p>`];
+  if (caveats.length > 0) parts.push(`<ul class="caveats warn">${caveats.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>`);
   for (const [i, figureA] of figuresA.entries()) {
     const figureB = figuresB[i] as Figure;
-    const valueMax = niceMax(Math.max(0, ...figureA.points.map((p) => p.value), ...figureB.points.map((p) => p.value)) * 1.08);
+    const valueMax = niceMax(Math.max(0, ...figureA.points.map((p) => p.high), ...figureB.points.map((p) => p.high)) * 1.08);
     const chartA = await figureChartHtml(figureA, { valueMax, width: 320 });
     const chartB = await figureChartHtml(figureB, { valueMax, width: 320 });
     const table = compareTextTable(comparison, figureA.workload);
@@ -49,8 +50,8 @@ export async function renderCompareHtml(a: RunSummary, b: RunSummary, comparison
 }
 
 /** Writes the comparison page to `file` atomically. */
-export async function writeCompareHtml(file: string, a: RunSummary, b: RunSummary, comparison: Comparison, options: CompareOptions = {}): Promise<void> {
+export async function writeCompareHtml(file: string, a: RunSummary, b: RunSummary, comparison: RunComparison, options: CompareOptions = {}, caveats: readonly string[] = []): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, await renderCompareHtml(a, b, comparison, options));
+  await writeFile(tmp, await renderCompareHtml(a, b, comparison, options, caveats));
   await rename(tmp, file);
 }

@@ -1,18 +1,18 @@
-// `vharness compare` in the terminal: the matched cells of two runs side by side with B/A
-// ratios as a cli-table3 table, then the cells found in only one run.
+// `vharness compare` in the terminal: the caveats, then the matched cells of two runs side by
+// side with each side's mean ± 95% CI and the verdict of B vs A, then the unmatched cells.
 import Table from 'cli-table3';
-import type { CellSummary, Workload } from '../results/types.js';
+import { WORKLOAD_METRIC, type Workload } from '../core/vocabulary.js';
+import type { CellSummary } from '../results/types.js';
 import type { TextTable } from './figures.js';
-import type { CellPair, Comparison } from './compare-cells.js';
-import { formatMeasure, formatRatio } from './format-number.js';
+import type { CellPair, RunComparison } from './compare-cells.js';
+import { cellState, formatEstimate, headlineEstimate } from './verdict-text.js';
 
-function state(cell: CellSummary): string {
-  return cell.status === 'failed' ? 'failed' : cell.valid ? '' : 'invalid';
+function side(cell: CellSummary): string {
+  const state = cellState(cell);
+  return state === 'FAILED' ? 'failed' : `${formatEstimate(headlineEstimate(cell))}${state === 'VALID' ? '' : ` ${state}`}`;
 }
 
 function row(p: CellPair): string[] {
-  const flags = [state(p.a) && `A ${state(p.a)}`, state(p.b) && `B ${state(p.b)}`].filter(Boolean).join(', ');
-  const speedup = p.speedup === null ? '-' : p.speedup >= 1 ? `${formatRatio(p.speedup)} faster` : `${formatRatio(1 / p.speedup)} slower`;
   return [
     p.workload,
     p.precisionA === p.precisionB ? p.precisionA : `${p.precisionA} > ${p.precisionB}`,
@@ -20,30 +20,27 @@ function row(p: CellPair): string[] {
     p.configuration,
     String(p.instances),
     p.workload === 'multistream' ? `${p.batch.a} / ${p.batch.b}` : String(p.a.batch),
-    formatMeasure(p.throughput.a),
-    formatMeasure(p.throughput.b),
-    formatRatio(p.throughput.ratio),
-    formatMeasure(p.latency.a),
-    formatMeasure(p.latency.b),
-    formatRatio(p.latency.ratio),
-    speedup,
-    flags,
+    WORKLOAD_METRIC[p.workload].unit,
+    side(p.a),
+    side(p.b),
+    p.comparison.reason,
   ];
 }
 
-const headers = ['workload', 'precision', 'target', 'config', 'inst', 'batch', 'A img/s', 'B img/s', 'B/A', 'A mean ms', 'B mean ms', 'B/A', 'B vs A', 'notes'];
+const headers = ['workload', 'precision', 'target', 'config', 'inst', 'batch', 'metric', 'A (95% CI)', 'B (95% CI)', 'B vs A'];
 
 /** The matched pairs as a plain table (all, or one workload's), for html and md views. */
-export function compareTextTable(comparison: Comparison, workload?: Workload): TextTable {
+export function compareTextTable(comparison: RunComparison, workload?: Workload): TextTable {
   return { headers: [...headers], rows: comparison.pairs.filter((p) => workload === undefined || p.workload === workload).map(row) };
 }
 
 /** The comparison as terminal text (no colours, so it pastes cleanly). */
-export function renderCompareTable(comparison: Comparison): string {
-  const table = new Table({ head: headers, style: { head: [], border: [], compact: true } });
+export function renderCompareTable(comparison: RunComparison, caveats: readonly string[] = []): string {
+  const table = new Table({ head: headers, style: { head: [], border: [], compact: true }, colWidths: headers.map((_, i) => (i === headers.length - 1 ? 50 : null)), wordWrap: true });
   for (const pair of comparison.pairs) table.push(row(pair));
   const lines = [`A: ${comparison.a.run_id} (${comparison.a.dir})`, `B: ${comparison.b.run_id} (${comparison.b.dir})`];
   if (comparison.crossPrecision) lines.push(`across precisions: A ${comparison.pairs[0]?.precisionA ?? '(any)'} vs B ${comparison.pairs[0]?.precisionB ?? '(any)'}`);
+  for (const c of caveats) lines.push(`caveat: ${c}`);
   lines.push(comparison.pairs.length === 0 ? 'No cell of A matches a cell of B.' : table.toString());
   const only = (label: string, cells: CellSummary[]) => {
     if (cells.length === 0) return;

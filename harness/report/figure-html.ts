@@ -10,13 +10,17 @@ export async function figureChartHtml(figure: Figure, options: FigureSpecOptions
   if (figure.cells === 0) return `<p class="empty">Not in this run (no ${escapeHtml(figure.workload)} cells).</p>`;
   if (figure.points.length === 0) return `<p class="empty bad">No chart: all ${figure.cells} ${escapeHtml(figure.workload)} cells failed.</p>`;
   const svg = await renderSvg(figureSpec(figure, options));
-  return `<div class="chart" data-chart="${escapeHtml(figure.workload)}" data-kind="${figure.chart}" data-points="${figure.points.length}">${svg}</div>`;
+  return `<div class="chart" data-chart="${escapeHtml(figure.workload)}" data-kind="${figure.chart}" data-points="${figure.points.length}" data-errorbars="${figure.points.filter((p) => p.high > p.low).length}">${svg}</div>`;
 }
 
-/** The ratios list of a figure (VM vs bare metal, int8 vs fp32). */
+/** The comparisons of a figure (VM vs bare metal, int8 vs fp32, scaling): bold only for faster/slower. */
 export function ratiosHtml(figure: Figure): string {
   if (figure.ratios.length === 0) return '';
-  const items = figure.ratios.map((r) => `<li${r.fromInvalid ? ' class="invalid" title="from a cell flagged invalid"' : ''}>${escapeHtml(r.label)}: <b>${escapeHtml(r.text)}</b>${r.fromInvalid ? ' (invalid cell)' : ''}</li>`);
+  const items = figure.ratios.map((r) => {
+    const text = r.emphasized ? `<b>${escapeHtml(r.text)}</b>` : `<span class="${r.verdict === 'inconclusive' ? 'warn' : ''}">${escapeHtml(r.text)}</span>`;
+    const note = r.note === undefined ? '' : ` <span class="note">(${escapeHtml(r.note)})</span>`;
+    return `<li data-verdict="${r.verdict}">${escapeHtml(r.label)}: ${text}${note}</li>`;
+  });
   return `<ul class="ratios">${items.join('')}</ul>`;
 }
 

@@ -1,11 +1,11 @@
-// The paper's figures computed from a run's cells: chart points, the numbers table beside
-// each chart, and the headline ratios (VM vs bare metal, int8 vs fp32). Pure: no rendering.
-import { flagInWords } from './flag-words.js';
-import type { Precision } from '../../agent/protocol.js';
-import type { CellSummary, RunSummary, ServerProbe, TargetKind, Workload } from '../results/types.js';
+// The paper's figures from a run's cells: chart points with their 95% intervals, the numbers
+// table beside each chart, and the comparisons of the workload as read from
+// summary.comparisons (no ratio is computed here). Pure: no rendering.
+import { TARGET_LABELS, WORKLOAD_METRIC, WORKLOADS, type MetricDef, type Precision, type TargetKind, type Workload } from '../core/vocabulary.js';
+import type { CellSummary, CompletedCell, Comparison, RunSummary, ServerProbe, Verdict } from '../results/types.js';
+import { formatMeasure } from './format-number.js';
 import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
-import { serverComparisons } from './serving-comparisons.js';
-import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
+import { cellStateText, isEmphasized } from './verdict-text.js';
 
 /** A plain table: header row and string cells, rendered as html, md or text. */
 export interface TextTable {
@@ -13,19 +13,13 @@ export interface TextTable {
   rows: string[][];
 }
 
-export type Better = 'lower' | 'higher';
-
 /** bar: one bar per cell; line: cells over instance counts; curve: several points per cell over `x`. */
 export type FigureChart = 'bar' | 'line' | 'curve';
 
-export interface Metric {
-  /** Field of the point the chart plots. */
-  label: string;
-  unit: string;
-  better: Better;
-}
+/** What the chart's y axis shows. */
+export type FigureMetric = Pick<MetricDef, 'better' | 'label' | 'unit'>;
 
-/** One completed cell as a chart point. */
+/** One completed cell as a chart point (curve charts: one of its probes). */
 export interface FigurePoint {
   key: string;
   precision: Precision;
@@ -40,22 +34,30 @@ export interface FigurePoint {
   group: string;
   /** Line series of line charts, e.g. `VM int8`. */
   series: string;
-  /** x of curve charts (server: offered QPS of a search probe). */
-  x?: number;
   value: number;
   valid: boolean;
+  /** Ends of the 95% CI of the mean over trials (the mean itself without an interval). */
+  low: number;
+  high: number;
+  /** Trials the value is the mean of. */
+  trials: number;
   /** Short text drawn on the mark (the value, or the batch found). */
   label: string;
+  /** x of curve charts (server: offered QPS of a search probe). */
+  x?: number;
 }
 
+/** One comparison of the figure's workload, as text. */
 export interface FigureRatio {
-  /** What is compared, e.g. `VM overhead, fp32`. */
+  /** What is compared, e.g. `VM vs bare metal, fp32`. */
   label: string;
-  value: number;
-  /** Formatted, e.g. `+1.5%` or `2.18x`. */
+  verdict: Verdict;
+  /** The verdict in words, from the comparison record. */
   text: string;
-  /** True when one of the two cells is flagged invalid. */
-  fromInvalid: boolean;
+  /** Only faster/slower are emphasized. */
+  emphasized: boolean;
+  /** A caveat (local CPU partitions). */
+  note?: string;
 }
 
 export interface Figure {
@@ -64,7 +66,7 @@ export interface Figure {
   /** Which figures of the study this reproduces. */
   paper: string;
   chart: FigureChart;
-  metric: Metric;
+  metric: FigureMetric;
   /** A horizontal reference line (server: the latency bound). */
   reference?: { value: number; label: string };
   /** Completed cells with a value, in a stable order. */
@@ -77,38 +79,24 @@ export interface Figure {
   failed: number;
 }
 
-const targetLabels = { vm: 'VM', baremetal: 'bare metal' } as const satisfies Record<TargetKind, string>;
-
-const latencyMetric: Metric = { label: 'mean latency (ms)', unit: 'ms', better: 'lower' };
-const throughputMetric: Metric = { label: 'throughput (images/s)', unit: 'images/s', better: 'higher' };
-
 interface FigureDef {
   title: string;
   paper: string;
   chart: FigureChart;
-  metric: Metric;
-  value(cell: CellSummary): number | null;
-  /** Curve charts: the cell's points (x, value, label) instead of one value. */
+  /** The y axis when it is not the workload's metric (curve charts). */
+  metric?: FigureMetric;
+  /** Curve charts: the cell's points (x, value, label; single runs, no interval) instead of its estimate. */
   curve?(cell: CellSummary): { x: number; value: number; label: string }[];
-  label(cell: CellSummary, value: number): string;
+  label(cell: CompletedCell, value: number): string;
   headers: string[];
   row(cell: CellSummary): string[];
 }
 
-function status(cell: CellSummary): string {
-  if (cell.status === 'failed') return `failed: ${cell.error ?? 'no reason recorded'}`;
-  if (!cell.valid) return `invalid: ${cell.flags.map(flagInWords).join('; ') || 'no flag recorded'}`;
-  return 'ok';
-}
-
-/** Open-loop cells: LoadGen's verdict with its reasons in words. */
-function servingStatus(cell: CellSummary): string {
-  const reasons = cell.server?.validity.reasons ?? cell.offline?.validity.reasons ?? [];
-  if (cell.status !== 'completed' || reasons.length === 0) return status(cell);
-  return `invalid: ${reasons.join('; ')}`;
-}
-
-const common = (cell: CellSummary): string[] => [cell.precision, targetLabels[cell.target], cell.configuration];
+const common = (cell: CellSummary): string[] => [cell.precision, TARGET_LABELS[cell.target], cell.configuration];
+const done = (cell: CellSummary): CompletedCell | undefined => (cell.status === 'completed' ? cell : undefined);
+const est = (e: { mean: number; ci95: [number, number] | null } | undefined): string => (e ? (e.ci95 ? `${formatMeasure(e.mean)} (${formatMeasure(e.ci95[0])} to ${formatMeasure(e.ci95[1])})` : formatMeasure(e.mean)) : '-');
+const cv = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+const trials = (cell: CellSummary): string => `${cell.trials.filter((t) => t.status === 'completed').length}/${cell.repeats}`;
 
 // One entry per workload, in the order of the paper's figures.
 const figureDefs = {
@@ -116,82 +104,82 @@ const figureDefs = {
     title: 'Single-image latency: fp32 vs int8, VM vs bare metal',
     paper: "the study's Figures 2-4",
     chart: 'bar',
-    metric: latencyMetric,
-    value: (cell) => cell.latency_ms?.mean ?? null,
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'batch', 'threads', 'mean ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'first ms', 'threads tried (ms)', 'status'],
+    headers: ['precision', 'target', 'config', 'batch', 'threads', 'trials', 'mean ms (95% CI)', 'CV', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'first ms', 'threads tried (ms)', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.batch),
       String(cell.threads),
-      formatMeasure(cell.latency_ms?.mean),
-      formatMeasure(cell.latency_ms?.p50),
-      formatMeasure(cell.latency_ms?.p90),
-      formatMeasure(cell.latency_ms?.p99),
-      formatMeasure(cell.latency_ms?.max),
-      formatMeasure(cell.first_inference_ms),
+      trials(cell),
+      est(done(cell)?.latency_mean_ms),
+      cv(done(cell)?.latency_mean_ms.cv),
+      formatMeasure(done(cell)?.latency_ms.p50),
+      formatMeasure(done(cell)?.latency_ms.p90),
+      formatMeasure(done(cell)?.latency_ms.p99),
+      formatMeasure(done(cell)?.latency_ms.max),
+      formatMeasure(done(cell)?.first_inference_ms),
       cell.thread_probes && cell.thread_probes.length > 0 ? cell.thread_probes.map((p) => `${p.threads}: ${formatMeasure(p.latency_ms)}`).join(', ') : '-',
-      status(cell),
+      cellStateText(cell),
     ],
   },
   throughput: {
     title: 'Large-batch throughput',
     paper: "the study's Figure 5",
     chart: 'bar',
-    metric: throughputMetric,
-    value: (cell) => cell.throughput_ips,
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'instances', 'batch', 'threads', 'images/s', 'mean ms', 'skew ms', 'window s', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'batch', 'threads', 'trials', 'images/s (95% CI)', 'CV', 'mean ms', 'skew ms', 'window s', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.instances),
       String(cell.batch),
       String(cell.threads),
-      formatMeasure(cell.throughput_ips),
-      formatMeasure(cell.latency_ms?.mean),
-      formatMeasure(cell.start_skew_ms),
-      formatMeasure(cell.window_s),
-      status(cell),
+      trials(cell),
+      est(done(cell)?.throughput_ips),
+      cv(done(cell)?.throughput_ips.cv),
+      formatMeasure(done(cell)?.latency_ms.mean),
+      formatMeasure(done(cell)?.start_skew_ms),
+      formatMeasure(done(cell)?.window_s),
+      cellStateText(cell),
     ],
   },
   scaling: {
     title: 'Throughput scaling over instances: VMs vs bare metal',
     paper: "the study's Figure 6",
     chart: 'line',
-    metric: throughputMetric,
-    value: (cell) => cell.throughput_ips,
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'instances', 'threads', 'images/s', 'images/s per instance', 'mean ms', 'skew ms', 'window s', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'threads', 'trials', 'images/s (95% CI)', 'CV', 'images/s per instance', 'mean ms', 'skew ms', 'window s', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.instances),
       String(cell.threads),
-      formatMeasure(cell.throughput_ips),
-      formatMeasure(cell.throughput_ips === null ? null : cell.throughput_ips / Math.max(1, cell.instances)),
-      formatMeasure(cell.latency_ms?.mean),
-      formatMeasure(cell.start_skew_ms),
-      formatMeasure(cell.window_s),
-      status(cell),
+      trials(cell),
+      est(done(cell)?.throughput_ips),
+      cv(done(cell)?.throughput_ips.cv),
+      formatMeasure(cell.status === 'completed' && cell.per_instance.length > 0 ? cell.per_instance.reduce((s, i) => s + i.throughput_ips, 0) / cell.per_instance.length : null),
+      formatMeasure(done(cell)?.latency_ms.mean),
+      formatMeasure(done(cell)?.start_skew_ms),
+      formatMeasure(done(cell)?.window_s),
+      cellStateText(cell),
     ],
   },
   multistream: {
     title: 'Multistream throughput within the latency bound (each bar is labelled with the largest batch that stayed within it)',
     paper: "the study's Figure 7",
     chart: 'bar',
-    metric: throughputMetric,
-    value: (cell) => cell.throughput_ips,
     label: (cell) => `batch ${cell.multistream?.batch_found ?? cell.batch}`,
-    headers: ['precision', 'target', 'config', 'instances', 'batch found', 'images/s', 'bound', 'mean ms', 'p99 ms', 'probes', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'batch found', 'trials', 'images/s (95% CI)', 'CV', 'bound', 'mean ms', 'p99 ms', 'probes', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.instances),
       String(cell.multistream?.batch_found ?? cell.batch),
-      formatMeasure(cell.throughput_ips),
+      trials(cell),
+      est(done(cell)?.throughput_ips),
+      cv(done(cell)?.throughput_ips.cv),
       cell.multistream ? `${cell.multistream.statistic} <= ${formatMeasure(cell.multistream.bound_ms)} ms` : '-',
-      formatMeasure(cell.latency_ms?.mean),
-      formatMeasure(cell.latency_ms?.p99),
+      formatMeasure(done(cell)?.latency_ms.mean),
+      formatMeasure(done(cell)?.latency_ms.p99),
       cell.multistream ? String(cell.multistream.probes.length) : '-',
-      status(cell),
+      cellStateText(cell),
     ],
   },
   server: {
@@ -199,14 +187,13 @@ const figureDefs = {
     paper: 'Extension (MLPerf Server)',
     chart: 'curve',
     metric: { label: 'p99 latency (ms), queueing included', unit: 'ms', better: 'lower' },
-    value: (cell) => cell.server?.qps_found ?? null,
     curve: (cell) =>
       (cell.server?.probes ?? [])
         .filter((p): p is ServerProbe & { p99_ms: number } => p.p99_ms !== null)
         .sort((a, b) => a.qps - b.qps)
         .map((p) => ({ x: p.qps, value: p.p99_ms, label: formatMeasure(p.p99_ms) })),
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', ...SERVER_TAIL_HEADERS, 'sessions x max batch', 'probes', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'QPS found', 'closed-loop QPS', 'trials', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'sessions x max batch', 'probes', 'status'],
     row: (cell) => {
       const s = cell.server;
       return [
@@ -214,10 +201,12 @@ const figureDefs = {
         String(cell.instances),
         formatMeasure(s?.qps_found),
         formatMeasure(s?.closed_loop_qps),
+        trials(cell),
+        est(done(cell)?.throughput_ips),
         ...serverTailColumns(s),
         s ? `${s.concurrency} x ${s.max_batch}${s.max_batch > 1 ? ` (wait <= ${s.max_queue_delay_ms} ms)` : ''}` : '-',
         s ? String(s.probes.length) : '-',
-        servingStatus(cell),
+        cellStateText(cell),
       ];
     },
   },
@@ -225,10 +214,8 @@ const figureDefs = {
     title: 'Beyond the study, Offline scenario: throughput with every query available at the start',
     paper: 'Extension (MLPerf Offline)',
     chart: 'bar',
-    metric: throughputMetric,
-    value: (cell) => cell.throughput_ips,
     label: (_cell, value) => formatMeasure(value),
-    headers: ['precision', 'target', 'config', 'instances', 'max batch', 'sessions', 'queries', 'mean batch', 'images/s', 'duration s', 'status'],
+    headers: ['precision', 'target', 'config', 'instances', 'max batch', 'sessions', 'queries', 'mean batch', 'trials', 'images/s (95% CI)', 'CV', 'status'],
     row: (cell) => [
       ...common(cell),
       String(cell.instances),
@@ -236,15 +223,16 @@ const figureDefs = {
       String(cell.offline?.concurrency ?? '-'),
       cell.offline ? String(cell.offline.queries) : '-',
       formatMeasure(cell.offline?.mean_batch),
-      formatMeasure(cell.throughput_ips),
-      formatMeasure(cell.offline?.duration_s),
-      servingStatus(cell),
+      trials(cell),
+      est(done(cell)?.throughput_ips),
+      cv(done(cell)?.throughput_ips.cv),
+      cellStateText(cell),
     ],
   },
 } as const satisfies Record<Workload, FigureDef>;
 
 /** The workloads in figure order. */
-export const workloadOrder = Object.keys(figureDefs) as Workload[];
+export const workloadOrder: readonly Workload[] = WORKLOADS;
 
 const precisionRank = { fp32: 0, int8: 1 } as const satisfies Record<Precision, number>;
 const targetRank = { vm: 0, baremetal: 1 } as const satisfies Record<TargetKind, number>;
@@ -258,136 +246,74 @@ function compareCells(a: CellSummary, b: CellSummary): number {
   );
 }
 
-function ratio(label: string, value: number, a: FigurePoint, b: FigurePoint, asOverhead: boolean): FigureRatio {
-  return { label, value, text: asOverhead ? formatPercent((value - 1) * 100) : formatRatio(value), fromInvalid: !a.valid || !b.valid };
-}
-
-function onlyOne<T>(items: T[]): T | undefined {
-  return items.length === 1 ? items[0] : undefined;
-}
-
-/** VM vs bare metal per precision (and per instance count for scaling), int8 vs fp32 per target. */
-function figureRatios(workload: Workload, metric: Metric, points: FigurePoint[], cells: CellSummary[]): FigureRatio[] {
-  if (workload === 'server') return serverRatios(cells);
-  const ratios: FigureRatio[] = [];
-  const lowerIsBetter = metric.better === 'lower';
-  const sub = (pts: FigurePoint[]) => ({
-    vm: pts.filter((p) => p.target === 'vm'),
-    bm: pts.filter((p) => p.target === 'baremetal'),
-  });
-  const precisions: Precision[] = ['fp32', 'int8'];
-  // VM vs bare metal
-  for (const precision of precisions) {
-    const ofPrecision = points.filter((p) => p.precision === precision);
-    const pairs: [FigurePoint, FigurePoint, string][] = [];
-    if (workload === 'scaling') {
-      const counts = [...new Set(ofPrecision.map((p) => p.instances))].sort((x, y) => x - y);
-      for (const n of counts) {
-        const { vm, bm } = sub(ofPrecision.filter((p) => p.instances === n));
-        const v = onlyOne(vm);
-        const b = onlyOne(bm);
-        if (v && b) pairs.push([v, b, `${precision}, ${n} instance${n === 1 ? '' : 's'}`]);
-      }
-    } else {
-      const { vm, bm } = sub(ofPrecision);
-      const v = onlyOne(vm);
-      const b = onlyOne(bm);
-      if (v && b) pairs.push([v, b, precision]);
-    }
-    for (const [v, b, what] of pairs) {
-      if (lowerIsBetter) ratios.push(ratio(`VM overhead vs bare metal, ${what}`, v.value / b.value, v, b, true));
-      else ratios.push(ratio(`VM / bare metal, ${what}`, v.value / b.value, v, b, false));
-    }
+/** What a comparison of this figure compares, for its label. */
+function ratioLabel(c: Comparison): string {
+  const inst = (n: number): string => `${n} instance${n === 1 ? '' : 's'}`;
+  switch (c.kind) {
+    case 'vm_vs_baremetal':
+      return `VM vs bare metal, ${c.precision}${c.workload === 'scaling' ? `, ${inst(c.instances)}` : ''}`;
+    case 'int8_vs_fp32':
+      return `int8 vs fp32, ${c.target}${c.workload === 'scaling' ? `, ${inst(c.instances)}` : ''}`;
+    case 'scaling':
+      return `scaling, ${c.precision} ${c.target}, ${inst(c.instances)}`;
+    case 'run_b_vs_run_a':
+      return `B vs A, ${c.precision} ${c.target}`;
   }
-  // int8 vs fp32 per target (scaling: at the largest instance count both precisions reached)
-  for (const target of ['vm', 'baremetal'] as const) {
-    let ofTarget = points.filter((p) => p.target === target);
-    if (workload === 'scaling') {
-      const both = [...new Set(ofTarget.map((p) => p.instances))].filter((n) => ofTarget.some((p) => p.instances === n && p.precision === 'fp32') && ofTarget.some((p) => p.instances === n && p.precision === 'int8'));
-      const most = Math.max(...both);
-      ofTarget = ofTarget.filter((p) => p.instances === most);
-    }
-    const fp32 = onlyOne(ofTarget.filter((p) => p.precision === 'fp32'));
-    const int8 = onlyOne(ofTarget.filter((p) => p.precision === 'int8'));
-    if (!fp32 || !int8) continue;
-    const speedup = lowerIsBetter ? fp32.value / int8.value : int8.value / fp32.value;
-    const where = workload === 'scaling' ? `${targetLabels[target]}, ${fp32.instances} instance${fp32.instances === 1 ? '' : 's'}` : targetLabels[target];
-    ratios.push(ratio(`int8 speedup over fp32, ${where}`, speedup, int8, fp32, false));
-  }
-  return ratios;
 }
 
-/** Server: VM / bare metal of the QPS found, and the VM's p99 overhead at a common rate. */
-function serverRatios(cells: CellSummary[]): FigureRatio[] {
-  const out: FigureRatio[] = [];
-  for (const k of serverComparisons(cells)) {
-    if (k.qps_ratio !== null) out.push({ label: `VM / bare metal QPS within the bound, ${k.precision}`, value: k.qps_ratio, text: formatRatio(k.qps_ratio), fromInvalid: k.fromInvalid });
-    if (k.p99_ratio !== null && k.common_qps !== null) {
-      out.push({
-        label: `VM p99 overhead vs bare metal at ${formatMeasure(k.common_qps)} QPS, ${k.precision} (${k.how})`,
-        value: k.p99_ratio,
-        text: formatPercent((k.p99_ratio - 1) * 100),
-        fromInvalid: k.fromInvalid,
-      });
-    }
-  }
-  return out;
+/** The comparison records of a workload as figure ratios. */
+export function figureRatios(workload: Workload, comparisons: readonly Comparison[]): FigureRatio[] {
+  return comparisons
+    .filter((c) => c.workload === workload)
+    .map((c) => {
+      const r: FigureRatio = { label: ratioLabel(c), verdict: c.verdict, text: c.reason, emphasized: isEmphasized(c) };
+      if (c.note !== undefined) r.note = c.note;
+      return r;
+    });
 }
 
-/** Builds the figure of one workload from a run's cells. */
-export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
+/** Builds the figure of one workload from a run's cells and comparisons. */
+export function buildFigure(workload: Workload, cells: readonly CellSummary[], comparisons: readonly Comparison[] = []): Figure {
   const def: FigureDef = figureDefs[workload];
+  const metric = WORKLOAD_METRIC[workload];
   const own = cells.filter((c) => c.workload === workload).sort(compareCells);
   const configurations = new Set(own.map((c) => c.configuration));
   const points: FigurePoint[] = [];
   for (const cell of own) {
     if (cell.status !== 'completed') continue;
-    const value = def.value(cell);
-    if (value === null || !Number.isFinite(value)) continue;
+    const e = cell[metric.name];
+    if (!Number.isFinite(e.mean)) continue;
     const base = {
       key: cell.key,
       precision: cell.precision,
       target: cell.target,
-      target_label: targetLabels[cell.target],
-      configuration: cell.configuration,
-      instances: cell.instances,
-      batch: cell.batch,
-      threads: cell.threads,
-      group: cell.precision,
-      series: `${targetLabels[cell.target]} ${cell.precision}`,
-      valid: cell.valid,
-    };
-    if (def.curve) {
-      for (const p of def.curve(cell)) points.push({ ...base, x: p.x, value: p.value, label: p.label });
-      continue;
-    }
-    points.push({
-      key: cell.key,
-      precision: cell.precision,
-      target: cell.target,
-      target_label: targetLabels[cell.target],
+      target_label: TARGET_LABELS[cell.target],
       configuration: cell.configuration,
       instances: cell.instances,
       batch: cell.batch,
       threads: cell.threads,
       group: configurations.size > 1 && def.chart === 'bar' ? `${cell.precision} ${cell.configuration}` : cell.precision,
-      series: `${targetLabels[cell.target]} ${cell.precision}`,
-      value,
-      valid: cell.valid,
-      label: def.label(cell, value),
-    });
+      series: `${TARGET_LABELS[cell.target]} ${cell.precision}`,
+      valid: cell.validity === 'valid',
+    };
+    if (def.curve) {
+      // Each probe is one run: no interval.
+      for (const p of def.curve(cell)) points.push({ ...base, x: p.x, value: p.value, low: p.value, high: p.value, trials: 1, label: p.label });
+      continue;
+    }
+    points.push({ ...base, value: e.mean, low: e.ci95?.[0] ?? e.mean, high: e.ci95?.[1] ?? e.mean, trials: e.n, label: def.label(cell, e.mean) });
   }
   const bound = own.find((c) => c.server)?.server?.bound_ms;
   return {
-    ...(workload === 'server' && bound !== undefined ? { reference: { value: bound, label: `bound ${formatMeasure(bound)} ms` } } : {}),
     workload,
     title: def.title,
     paper: def.paper,
     chart: def.chart,
-    metric: def.metric,
+    metric: def.metric ?? metric,
+    ...(bound !== undefined ? { reference: { value: bound, label: `bound ${formatMeasure(bound)} ms` } } : {}),
     points,
     table: { headers: [...def.headers], rows: own.map((c) => def.row(c)) },
-    ratios: figureRatios(workload, def.metric, points, own),
+    ratios: figureRatios(workload, comparisons),
     cells: own.length,
     failed: own.filter((c) => c.status === 'failed').length,
   };
@@ -395,7 +321,9 @@ export function buildFigure(workload: Workload, cells: CellSummary[]): Figure {
 
 /** The figures of a run in the paper's order (the study's empty ones included, marked by `cells`), then the scenarios beyond the study that ran. */
 export function buildFigures(summary: RunSummary): Figure[] {
-  // The study's four always (empty ones say so); the scenarios beyond it only when run.
   const extension: readonly Workload[] = ['server', 'offline'];
-  return workloadOrder.filter((w) => !extension.includes(w) || summary.cells.some((c) => c.workload === w)).map((w) => buildFigure(w, summary.cells));
+  return workloadOrder
+    .filter((w) => !extension.includes(w) || summary.cells.some((c) => c.workload === w))
+    .map((w) => buildFigure(w, summary.cells, summary.comparisons));
 }
+

@@ -10,12 +10,6 @@ export function formatMeasure(value: number | null | undefined): string {
   return value.toFixed(3);
 }
 
-/** A ratio like `2.18x`; `-` for null. */
-export function formatRatio(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-  return `${value.toFixed(2)}x`;
-}
-
 /** A signed percentage like `+1.5%`; `-` for null. */
 export function formatPercent(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';

@@ -23,7 +23,7 @@ section.figure>header{flex-basis:100%}
 .chart svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.8rem}th,td{border:1px solid #ddd;padding:.15rem .4rem;text-align:left}
 th{background:#f4f4f4}td{font-variant-numeric:tabular-nums}
-.ratios{font-size:.9rem}.ratios li.invalid{color:#a60}
+.ratios{font-size:.9rem}.ratios .note{color:#666;font-size:.8rem}
 .empty{color:#777;font-style:italic}.bad{color:#b00}.warn{color:#a60}
 dl.facts{display:grid;grid-template-columns:max-content auto;gap:.15rem 1rem;font-size:.9rem}dl.facts dt{font-weight:600}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}

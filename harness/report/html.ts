@@ -7,7 +7,7 @@ import { figureSectionHtml } from './figure-html.js';
 import { escapeHtml, htmlPage, htmlTable } from './html-page.js';
 import { modelTitle, runFacts } from './run-facts.js';
 import { STUDY_CITATION_HTML } from './study.js';
-import { loadRun, type LoadedRun } from './run-files.js';
+import { loadRun, type LoadedRun } from '../results/run-reader.js';
 
 /** The report page of a loaded run. */
 export async function renderRunHtml(run: LoadedRun): Promise<string> {
@@ -18,7 +18,7 @@ export async function renderRunHtml(run: LoadedRun): Promise<string> {
   const parts: string[] = [];
   parts.push(`<h1>vharness report: ${escapeHtml(summary.run_id)}</h1>`);
   parts.push(
-    `<p class="sub">${c.cells} cells: ${c.valid} valid, <span class="${c.invalid ? 'warn' : ''}">${c.invalid} flagged invalid</span>, <span class="${c.failed ? 'bad' : ''}">${c.failed} failed</span>. ` +
+    `<p class="sub">${c.cells} cells: ${c.valid} VALID, <span class="${c.invalid ? 'warn' : ''}">${c.invalid} INVALID</span>, <span class="${c.noisy ? 'warn' : ''}">${c.noisy} NOISY</span>, <span class="${c.failed ? 'bad' : ''}">${c.failed} FAILED</span>. ` +
       `Inference of ${escapeHtml(modelTitle(summary.model.arch))}, fp32 vs int8, VMs vs bare metal. ${STUDY_CITATION_HTML}</p>`,
   );
   for (const figure of figures) parts.push(await figureSectionHtml(figure));
@@ -33,7 +33,7 @@ export async function renderRunHtml(run: LoadedRun): Promise<string> {
       ? '<p class="empty">None.</p>'
       : `<ul class="failed">${facts.failed.map((f) => `<li><b>${escapeHtml(f.key)}</b>: ${escapeHtml(f.reason)}${f.instances.length ? `<ul>${f.instances.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''}</li>`).join('')}</ul>`,
   );
-  parts.push('<h2>Validity and start skew</h2>');
+  parts.push('<h2>Validity, noise and start skew</h2>');
   parts.push(htmlTable(facts.validity, 'validity'));
   if (facts.notes.length > 0) {
     parts.push('<h2>Notes</h2>');

@@ -1,7 +1,7 @@
 // `vharness inventory diff` as terminal text: the inventory differences by section, then (with
 // --probe) every probed host of both labs in one table and the findings that matter.
 import Table from 'cli-table3';
-import type { Finding } from '../providers/provider.js';
+import type { Finding } from '../core/shared-types.js';
 import { cpuFlagList } from './run-facts.js';
 import { formatGiB } from './format-number.js';
 import type { InventoryDifference } from './inventory-diff.js';

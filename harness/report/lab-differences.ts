@@ -1,7 +1,7 @@
 // Which differences between two labs' live facts matter for the workloads: no VNNI (int8 will
 // not speed up), fewer CPUs or less memory than the largest VM, different CPU models (results
 // compare hardware, not virtualization), different runtimes. Pure rules over probe results.
-import type { Finding } from '../providers/provider.js';
+import type { Finding } from '../core/shared-types.js';
 import type { ProbedHost } from '../probe/probe.js';
 import type { LabEsxi } from './esxi-facts.js';
 

@@ -3,7 +3,7 @@
 import { buildFigures, type TextTable } from './figures.js';
 import { modelTitle, runFacts } from './run-facts.js';
 import { STUDY_CITATION } from './study.js';
-import type { LoadedRun } from './run-files.js';
+import type { LoadedRun } from '../results/run-reader.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -21,7 +21,7 @@ export function renderMarkdown(run: LoadedRun): string {
   const { summary, manifest } = run;
   const facts = runFacts(summary, manifest);
   const c = facts.counts;
-  const out: string[] = [`# vharness report: ${summary.run_id}`, '', `Inference of ${modelTitle(summary.model.arch)}, fp32 vs int8, VMs vs bare metal. ${c.cells} cells: ${c.valid} valid, ${c.invalid} flagged invalid, ${c.failed} failed.`, '', STUDY_CITATION, ''];
+  const out: string[] = [`# vharness report: ${summary.run_id}`, '', `Inference of ${modelTitle(summary.model.arch)}, fp32 vs int8, VMs vs bare metal. ${c.cells} cells: ${c.valid} VALID, ${c.invalid} INVALID, ${c.noisy} NOISY, ${c.failed} FAILED.`, '', STUDY_CITATION, ''];
   for (const figure of buildFigures(summary)) {
     out.push(`## ${figure.title} (${figure.paper})`, '');
     if (figure.cells === 0) {
@@ -29,7 +29,7 @@ export function renderMarkdown(run: LoadedRun): string {
       continue;
     }
     out.push(markdownTable(figure.table), '');
-    for (const r of figure.ratios) out.push(`- ${r.label}: **${r.text}**${r.fromInvalid ? ' (invalid cell)' : ''}`);
+    for (const r of figure.ratios) out.push(`- ${r.label}: ${r.emphasized ? `**${r.text}**` : r.text}${r.note === undefined ? '' : ` (${r.note})`}`);
     if (figure.ratios.length > 0) out.push('');
   }
   out.push('## Run', '');
@@ -42,8 +42,8 @@ export function renderMarkdown(run: LoadedRun): string {
     out.push(`- \`${f.key}\`: ${f.reason}`);
     for (const i of f.instances) out.push(`  - ${i}`);
   }
-  const flagged = facts.validity.rows.filter((r) => r[2] === 'no');
-  out.push('', '## Validity', '', flagged.length === 0 ? 'Every completed cell passed its validity checks.' : markdownTable({ headers: facts.validity.headers, rows: flagged }));
+  const flagged = facts.validity.rows.filter((r) => r[1] !== 'VALID');
+  out.push('', '## Validity', '', flagged.length === 0 ? 'Every cell is VALID.' : markdownTable({ headers: facts.validity.headers, rows: flagged }));
   if (facts.notes.length > 0) out.push('', '## Notes', '', ...facts.notes.map((n) => `- ${n}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,18 +1,18 @@
 // The facts printed under a run's figures: what ran where (hosts, CPU flags, versions) and how
 // trustworthy each cell is (validity flags, start skew, failed cells and why). Pure.
 import type { CpuFlags } from '../../agent/protocol.js';
-import type { HostFacts } from '../providers/provider.js';
+import type { HostFacts } from '../core/shared-types.js';
 import type { CellSummary, RunManifest, RunSummary } from '../results/types.js';
 import type { TextTable } from './figures.js';
-import { flagInWords } from './flag-words.js';
 import { formatGiB, formatMeasure, formatPercent } from './format-number.js';
+import { cellReasons, cellState, headlineEstimate } from './verdict-text.js';
 import { formatVmRecord } from './vm-record-text.js';
 
 export interface RunFacts {
   /** Label/value lines about the run as a whole. */
   run: [string, string][];
   hosts: TextTable;
-  counts: { cells: number; completed: number; valid: number; invalid: number; failed: number };
+  counts: { cells: number; completed: number; valid: number; invalid: number; noisy: number; failed: number };
   validity: TextTable;
   failed: { key: string; reason: string; instances: string[] }[];
   notes: string[];
@@ -69,7 +69,7 @@ function duration(start: string, end: string): string {
 }
 
 function skewShare(cell: CellSummary): string {
-  if (cell.start_skew_ms === null || cell.window_s === null || cell.window_s <= 0) return '-';
+  if (cell.status !== 'completed' || cell.start_skew_ms === null || cell.window_s <= 0) return '-';
   return formatPercent((cell.start_skew_ms / (cell.window_s * 1000)) * 100).replace(/^\+/, '');
 }
 
@@ -123,19 +123,34 @@ export function runFacts(summary: RunSummary, manifest: RunManifest | null): Run
     counts: {
       cells: cells.length,
       completed: completed.length,
-      valid: completed.filter((c) => c.valid).length,
-      invalid: completed.filter((c) => !c.valid).length,
+      valid: completed.filter((c) => c.validity === 'valid').length,
+      invalid: completed.filter((c) => c.validity === 'invalid').length,
+      noisy: completed.filter((c) => c.validity === 'noisy').length,
       failed: cells.length - completed.length,
     },
     validity: {
-      headers: ['cell', 'status', 'valid', 'why not valid', 'start skew ms', 'skew / window', 'window s', 'instances', 'peak RSS (largest instance)'],
-      rows: cells.map((c) => [c.key, c.status, c.status !== 'completed' ? '-' : c.valid ? 'yes' : 'no', (c.server ?? c.offline)?.validity.reasons.join('; ') || c.flags.map(flagInWords).join('; ') || '-', formatMeasure(c.start_skew_ms), skewShare(c), formatMeasure(c.window_s), String(c.instances), peakRss(c)]),
+      headers: ['cell', 'status', 'reasons', 'trials', 'CV between trials', 'start skew ms', 'skew / window', 'window s', 'instances', 'peak RSS (largest instance)'],
+      rows: cells.map((c) => {
+        const e = headlineEstimate(c);
+        return [
+          c.key,
+          cellState(c),
+          cellReasons(c).join('; ') || '-',
+          `${c.trials.filter((t) => t.status === 'completed').length}/${c.repeats}`,
+          e && e.n >= 2 ? `${(e.cv * 100).toFixed(1)}%` : '-',
+          formatMeasure(c.status === 'completed' ? c.start_skew_ms : null),
+          skewShare(c),
+          formatMeasure(c.status === 'completed' ? c.window_s : null),
+          String(c.instances),
+          peakRss(c),
+        ];
+      }),
     },
     failed: cells
       .filter((c) => c.status === 'failed')
       .map((c) => ({
         key: c.key,
-        reason: c.error ?? 'no reason recorded',
+        reason: c.error,
         instances: c.per_instance.filter((i) => i.status !== 'completed').map((i) => `${i.name} on ${i.host}: ${i.status}${i.error ? ` (${i.error})` : ''}`),
       })),
     notes: [...new Set(notes)],

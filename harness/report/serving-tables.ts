@@ -1,82 +1,77 @@
 // Terminal tables of the open-loop scenarios (beyond the study): server (QPS found within the
-// p99 bound, tail latency, LoadGen validity, VM vs bare metal) and offline (throughput).
+// p99 bound, served QPS over trials, tail latency, LoadGen validity, VM vs bare metal) and
+// offline (throughput). Verdicts come from summary.comparisons; nothing is computed here.
 import Table from 'cli-table3';
-import type { CellSummary } from '../results/types.js';
-import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
+import { TARGET_LABELS } from '../core/vocabulary.js';
+import type { CellSummary, Comparison, RunSummary } from '../results/types.js';
+import { formatMeasure } from './format-number.js';
 import { SERVER_TAIL_HEADERS, serverTailColumns } from './server-columns.js';
-import { offlineComparisons, serverComparisons } from './serving-comparisons.js';
+import { serverLatencyAtCommonRate } from './server-common-rate.js';
 import { tableOptions } from './table-style.js';
+import { cellStateText, formatEstimate, headlineEstimate } from './verdict-text.js';
 
-const targetLabel = (c: CellSummary): string => (c.target === 'vm' ? 'VM' : 'bare metal');
-const mark = (c: CellSummary): string => (c.valid ? '' : '*');
+/** The verdict column of a VM row (its VM vs bare metal comparison), as the other tables show it. */
+export type VerdictCell = (vm: CellSummary | undefined, bm: CellSummary | undefined) => { text: string; comparison: Comparison | undefined };
 
-/** What LoadGen would say of the run, in a few words. */
-function validityWords(c: CellSummary): string {
-  const v = c.server?.validity ?? c.offline?.validity;
-  if (c.status !== 'completed') return `failed: ${c.error ?? 'no reason recorded'}`;
-  if (!v) return '-';
-  if (v.reasons.length === 0) return c.valid ? 'VALID' : `INVALID: ${c.flags.join(', ')}`;
-  return `INVALID: ${v.reasons.join('; ')}`;
-}
+const served = (c: CellSummary): string => (c.status === 'completed' ? formatEstimate(headlineEstimate(c)) : 'failed');
+const twin = (cells: readonly CellSummary[], c: CellSummary): CellSummary | undefined =>
+  cells.find((x) => x.target === 'baremetal' && x.precision === c.precision && x.configuration === c.configuration);
 
-export function serverTable(cells: CellSummary[]): string {
+export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
+  const cells = summary.cells.filter((c) => c.workload === 'server');
   const bound = cells.find((c) => c.server)?.server?.bound_ms;
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', ...SERVER_TAIL_HEADERS, 'LoadGen validity']));
+  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'VM vs bare metal', 'validity (LoadGen, noise)']));
+  const shown: (Comparison | undefined)[] = [];
   for (const c of cells) {
     const s = c.server;
     const fraction = s && s.closed_loop_qps ? s.qps_found / s.closed_loop_qps : null;
+    const v = c.target === 'vm' ? verdict(c, twin(cells, c)) : undefined;
+    shown.push(v?.comparison);
     t.push([
       c.precision,
-      targetLabel(c),
+      TARGET_LABELS[c.target],
       c.configuration,
       String(c.instances),
-      c.status === 'completed' ? `${formatMeasure(s?.qps_found)}${mark(c)}` : 'failed',
+      formatMeasure(s?.qps_found),
       formatMeasure(s?.closed_loop_qps),
       fraction === null ? '-' : `${(fraction * 100).toFixed(0)}%`,
+      served(c),
       ...serverTailColumns(s),
-      validityWords(c),
+      v?.text ?? '',
+      cellStateText(c),
     ]);
   }
-  const out = [`Server scenario, beyond the study (highest Poisson QPS with p99 <= ${bound ?? '?'} ms; latency includes queueing)`, t.toString()];
-  const comparisons = serverComparisons(cells);
-  if (comparisons.length > 0) {
-    const v = new Table(tableOptions(['precision', 'config', 'VM / bare metal QPS found', 'common QPS', 'VM p99 ms', 'bare metal p99 ms', 'VM p99 overhead', 'how']));
-    for (const k of comparisons) {
-      v.push([
-        k.precision,
-        k.configuration,
-        `${formatRatio(k.qps_ratio)}${k.fromInvalid ? '*' : ''}`,
-        formatMeasure(k.common_qps),
-        formatMeasure(k.vm_p99_ms),
-        formatMeasure(k.baremetal_p99_ms),
-        formatPercent(k.p99_ratio === null ? null : (k.p99_ratio - 1) * 100),
-        k.how,
-      ]);
-    }
-    out.push(`Server scenario: VM vs bare metal\n${v.toString()}`);
+  const out = [`Server scenario, beyond the study (highest Poisson QPS with p99 <= ${bound ?? '?'} ms, then the trials at that rate; latency includes queueing)`, t.toString()];
+  const common = serverLatencyAtCommonRate(cells);
+  if (common.length > 0) {
+    const v = new Table(tableOptions(['precision', 'config', 'common QPS', 'VM p99 ms', 'bare metal p99 ms', 'how']));
+    for (const k of common) v.push([k.precision, k.configuration, formatMeasure(k.common_qps), formatMeasure(k.vm_p99_ms), formatMeasure(k.baremetal_p99_ms), k.how]);
+    out.push(`Server scenario: tail latency of VM and bare metal at a common offered rate\n${v.toString()}`);
   }
-  return out.join('\n');
+  return { text: out.join('\n'), shown };
 }
 
-export function offlineTable(cells: CellSummary[]): string {
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'max batch', 'sessions', 'queries', 'mean batch', 'img/s', 'VM / bare metal', 'LoadGen validity']));
-  const comparisons = offlineComparisons(cells);
+export function offlineTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
+  const cells = summary.cells.filter((c) => c.workload === 'offline');
+  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'max batch', 'sessions', 'queries', 'mean batch', 'img/s (95% CI)', 'VM vs bare metal', 'validity (LoadGen, noise)']));
+  const shown: (Comparison | undefined)[] = [];
   for (const c of cells) {
     const o = c.offline;
-    const ratio = comparisons.find((k) => k.vm === c)?.ratio ?? null;
+    const v = c.target === 'vm' ? verdict(c, twin(cells, c)) : undefined;
+    shown.push(v?.comparison);
     t.push([
       c.precision,
-      targetLabel(c),
+      TARGET_LABELS[c.target],
       c.configuration,
       String(c.instances),
       String(o?.max_batch ?? c.batch),
       String(o?.concurrency ?? '-'),
       o ? String(o.queries) : '-',
       formatMeasure(o?.mean_batch),
-      c.status === 'completed' ? `${formatMeasure(c.throughput_ips)}${mark(c)}` : 'failed',
-      c.target === 'vm' ? formatRatio(ratio) : '',
-      validityWords(c),
+      served(c),
+      v?.text ?? '',
+      cellStateText(c),
     ]);
   }
-  return `Offline scenario, beyond the study (all queries available at the start, batched up to max batch)\n${t.toString()}`;
+  return { text: `Offline scenario, beyond the study (all queries available at the start, batched up to max batch)\n${t.toString()}`, shown };
 }

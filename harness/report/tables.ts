@@ -1,47 +1,45 @@
 // The terminal tables printed at the end of a run, shaped like the paper's figures: per
-// workload VM vs bare metal with the ratio (or overhead %), then int8 vs fp32 speedup.
+// workload VM vs bare metal with each side's mean ± 95% CI over trials and the verdict of
+// the comparison, then int8 vs fp32 and scaling, then every cell that is not VALID and why.
+// Every ratio comes from summary.comparisons; nothing is computed here.
 import Table from 'cli-table3';
-import type { Precision } from '../../agent/protocol.js';
-import type { CellSummary, RunSummary, Workload } from '../results/types.js';
+import { PRECISIONS, WORKLOAD_METRIC, WORKLOADS, type Workload } from '../core/vocabulary.js';
+import { pairKey } from '../results/comparisons.js';
+import type { CellSummary, Comparison, ComparisonKind, RunSummary } from '../results/types.js';
+import { offlineTable, serverTable, type VerdictCell } from './serving-tables.js';
 import { tableOptions } from './table-style.js';
-import { formatMeasure, formatPercent, formatRatio } from './format-number.js';
-import { offlineTable, serverTable } from './serving-tables.js';
+import { cellState, cellStateText, comparisonCell, formatEstimate, headlineEstimate } from './verdict-text.js';
 
-const PRECISIONS: Precision[] = ['fp32', 'int8'];
+const VERDICT_WIDTH = 46;
 
-/** A cell's headline number: mean latency (ms) for latency, images/s otherwise. */
-export function headline(cell: CellSummary): number | null {
-  if (cell.status !== 'completed') return null;
-  return cell.workload === 'latency' ? (cell.latency_ms?.mean ?? null) : cell.throughput_ips;
+function wrapped(head: string[]): Table.TableConstructorOptions {
+  return { ...tableOptions(head), colWidths: head.map((_, i) => (i === head.length - 1 ? VERDICT_WIDTH : null)), wordWrap: true };
 }
 
 function show(cell: CellSummary | undefined, extra?: (c: CellSummary) => string): string {
   if (!cell) return '';
-  if (cell.status !== 'completed') return 'failed';
-  return `${formatMeasure(headline(cell))}${cell.valid ? '' : '*'}${extra ? ` ${extra(cell)}` : ''}`;
+  const state = cellState(cell);
+  if (state === 'FAILED') return 'failed';
+  return `${formatEstimate(headlineEstimate(cell))}${state === 'VALID' ? '' : ` ${state}`}${extra ? ` ${extra(cell)}` : ''}`;
 }
 
-function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
-  return a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+/** The comparison of kind `kind` whose side a is `a` and side b is `b`. */
+export function findComparison(comparisons: readonly Comparison[], kind: ComparisonKind, a: CellSummary | undefined, b: CellSummary | undefined): Comparison | undefined {
+  if (!a || !b) return undefined;
+  return comparisons.find((c) => c.kind === kind && c.a === a.key && c.b === b.key);
 }
 
-/** How cells of one workload pair up between VM and bare metal. */
-function pairKey(cell: CellSummary): string {
-  return cell.workload === 'scaling' ? `n${cell.instances}` : cell.configuration;
+// A comparison with a caveat is marked; the caveat is printed once under its table.
+const NOTE_MARK = '†';
+
+function verdictCell(c: Comparison | undefined): string {
+  if (!c) return '';
+  return c.note ? `${comparisonCell(c)} ${NOTE_MARK}` : comparisonCell(c);
 }
 
-/** The config column of the speedup table: scaling rows name their instance count too. */
-function configLabel(cell: CellSummary): string {
-  if (cell.workload !== 'scaling') return cell.configuration;
-  return cell.target === 'vm' ? `${cell.configuration} (${cell.instances} VM${cell.instances === 1 ? '' : 's'})` : `${cell.instances} process${cell.instances === 1 ? '' : 'es'}`;
-}
-
-function cellsOf(summary: RunSummary, workload: Workload): CellSummary[] {
-  return summary.cells.filter((c) => c.workload === workload);
-}
-
-function find(cells: CellSummary[], precision: Precision, target: 'vm' | 'baremetal', key: string): CellSummary | undefined {
-  return cells.find((c) => c.precision === precision && c.target === target && pairKey(c) === key);
+function withNotes(text: string, comparisons: readonly (Comparison | undefined)[]): string {
+  const notes = [...new Set(comparisons.map((c) => c?.note).filter((n): n is string => n !== undefined))];
+  return notes.length === 0 ? text : `${text}\n${notes.map((n) => `${NOTE_MARK} ${n}`).join('\n')}`;
 }
 
 function keysOf(cells: CellSummary[]): string[] {
@@ -49,107 +47,74 @@ function keysOf(cells: CellSummary[]): string[] {
   return cells[0]?.workload === 'scaling' ? keys.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))) : keys;
 }
 
-function titled(title: string, table: Table.Table): string {
-  return `${title}\n${table.toString()}`;
-}
-
-function latencyTable(cells: CellSummary[]): string {
-  const t = new Table(tableOptions(['precision', 'config', 'VM mean ms (threads)', 'bare metal mean ms (threads)', 'VM overhead']));
+function vmVsBaremetal(summary: RunSummary, workload: Exclude<Workload, 'server' | 'offline'>): string | undefined {
+  const cells = summary.cells.filter((c) => c.workload === workload);
+  if (cells.length === 0) return undefined;
+  const metric = WORKLOAD_METRIC[workload];
+  const unit = metric.unit === 'ms' ? 'mean ms' : 'img/s';
+  const multistream = workload === 'multistream';
+  const head = ['precision', workload === 'scaling' ? 'instances' : 'config', `VM ${unit}`, `bare metal ${unit}`, ...(multistream ? ['batch VM / bare metal'] : []), 'VM vs bare metal'];
+  const t = new Table(wrapped(head));
+  const shown: (Comparison | undefined)[] = [];
+  const extra = workload === 'latency' ? (c: CellSummary) => `(${c.threads} thread${c.threads === 1 ? '' : 's'})` : undefined;
   for (const p of PRECISIONS) {
     for (const key of keysOf(cells)) {
-      const vm = find(cells, p, 'vm', key);
-      const bm = find(cells, p, 'baremetal', key);
+      const vm = cells.find((c) => c.precision === p && c.target === 'vm' && pairKey(c) === key);
+      const bm = cells.find((c) => c.precision === p && c.target === 'baremetal' && pairKey(c) === key);
       if (!vm && !bm) continue;
-      const r = ratio(vm ? headline(vm) : null, bm ? headline(bm) : null);
-      t.push([p, key, show(vm, (c) => `(${c.threads})`), show(bm, (c) => `(${c.threads})`), formatPercent(r === null ? null : (r - 1) * 100)]);
+      const batch = (c: CellSummary | undefined): string => (c && c.status === 'completed' ? String(c.multistream?.batch_found ?? c.batch) : '-');
+      const where = workload === 'scaling' ? key.slice(1) : key;
+      const comparison = findComparison(summary.comparisons, 'vm_vs_baremetal', vm, bm);
+      shown.push(comparison);
+      t.push([p, where, show(vm, extra), show(bm, extra), ...(multistream ? [`${batch(vm)} / ${batch(bm)}`] : []), verdictCell(comparison)]);
     }
   }
-  return titled('Single image latency (batch 1, lower is better)', t);
-}
-
-function throughputTable(cells: CellSummary[], title: string): string {
-  const t = new Table(tableOptions(['precision', 'config', 'instances', 'VM img/s', 'bare metal img/s', 'VM / bare metal']));
-  for (const p of PRECISIONS) {
-    for (const key of keysOf(cells)) {
-      const vm = find(cells, p, 'vm', key);
-      const bm = find(cells, p, 'baremetal', key);
-      if (!vm && !bm) continue;
-      t.push([p, key, String((vm ?? bm)?.instances ?? ''), show(vm), show(bm), formatRatio(ratio(vm ? headline(vm) : null, bm ? headline(bm) : null))]);
-    }
-  }
-  return titled(title, t);
-}
-
-function scalingTable(cells: CellSummary[]): string {
-  const t = new Table(tableOptions(['instances', 'fp32 VM', 'fp32 bare metal', 'fp32 VM/BM', 'int8 VM', 'int8 bare metal', 'int8 VM/BM']));
-  for (const key of keysOf(cells)) {
-    const row = [key.slice(1)];
-    for (const p of PRECISIONS) {
-      const vm = find(cells, p, 'vm', key);
-      const bm = find(cells, p, 'baremetal', key);
-      row.push(show(vm), show(bm), formatRatio(ratio(vm ? headline(vm) : null, bm ? headline(bm) : null)));
-    }
-    t.push(row);
-  }
-  return titled('Throughput scaling (img/s summed over instances, batch 1)', t);
-}
-
-function multistreamTable(cells: CellSummary[]): string {
   const bound = cells.find((c) => c.multistream)?.multistream;
-  const t = new Table(tableOptions(['precision', 'config', 'VM batch', 'VM img/s', 'bare metal batch', 'bare metal img/s', 'VM / bare metal']));
-  for (const p of PRECISIONS) {
-    for (const key of keysOf(cells)) {
-      const vm = find(cells, p, 'vm', key);
-      const bm = find(cells, p, 'baremetal', key);
-      if (!vm && !bm) continue;
-      const batch = (c: CellSummary | undefined): string => (c && c.status === 'completed' ? String(c.multistream?.batch_found ?? c.batch) : '');
-      t.push([p, key, batch(vm), show(vm), batch(bm), show(bm), formatRatio(ratio(vm ? headline(vm) : null, bm ? headline(bm) : null))]);
-    }
-  }
-  const title = `Multistream throughput (largest batch with ${bound?.statistic ?? 'mean'} latency <= ${bound?.bound_ms ?? '?'} ms)`;
-  return titled(title, t);
+  const titles: Record<Exclude<Workload, 'server' | 'offline'>, string> = {
+    latency: 'Single image latency (batch 1, lower is better; mean ± 95% CI over trials)',
+    throughput: 'Large batch throughput (mean ± 95% CI over trials)',
+    scaling: 'Throughput scaling (img/s summed over instances, batch 1; mean ± 95% CI)',
+    multistream: `Multistream throughput (largest batch with ${bound?.statistic ?? 'mean'} latency <= ${bound?.bound_ms ?? '?'} ms)`,
+  };
+  return withNotes(`${titles[workload]}\n${t.toString()}`, shown);
 }
 
-function speedupTable(summary: RunSummary): string | undefined {
-  const t = new Table(tableOptions(['workload', 'target', 'config', 'fp32', 'int8', 'int8 speedup']));
-  const seen = new Set<string>();
-  for (const c of summary.cells) {
-    const id = `${c.workload}|${c.target}|${pairKey(c)}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const same = (p: Precision): CellSummary | undefined => summary.cells.find((x) => x.workload === c.workload && x.target === c.target && pairKey(x) === pairKey(c) && x.precision === p);
-    const fp32 = same('fp32');
-    const int8 = same('int8');
-    if (!fp32 || !int8) continue;
-    const a = headline(fp32);
-    const b = headline(int8);
-    // Latency: time ratio fp32/int8; throughput: int8/fp32. Both read "x times faster".
-    const speedup = c.workload === 'latency' ? ratio(a, b) : ratio(b, a);
-    const unit = c.workload === 'latency' ? ' ms' : ' img/s';
-    const withUnit = (cell: CellSummary): string => (cell.status === 'completed' ? `${show(cell)}${unit}` : show(cell));
-    t.push([c.workload, c.target, configLabel(c), withUnit(fp32), withUnit(int8), formatRatio(speedup)]);
+function comparisonTable(summary: RunSummary, kind: 'int8_vs_fp32' | 'scaling', title: string): string | undefined {
+  const rows = summary.comparisons.filter((c) => c.kind === kind);
+  if (rows.length === 0) return undefined;
+  const byKey = new Map(summary.cells.map((c) => [c.key, c]));
+  const t = new Table(wrapped(['workload', 'target', kind === 'scaling' ? 'precision' : 'config', 'a', 'b', 'verdict']));
+  for (const c of rows) {
+    const a = byKey.get(c.a);
+    const b = byKey.get(c.b);
+    const label = (cell: CellSummary | undefined): string => (cell ? `${kind === 'scaling' ? `${cell.instances} inst: ` : `${cell.precision}: `}${show(cell)}` : '-');
+    t.push([c.workload, c.target, kind === 'scaling' ? c.precision : c.workload === 'scaling' ? `${c.instances} inst` : c.configuration, label(a), label(b), verdictCell(c)]);
   }
-  return t.length > 0 ? titled('int8 vs fp32', t) : undefined;
+  return `${title}\n${t.toString()}`;
 }
 
-const builders: Record<Workload, (cells: CellSummary[]) => string> = {
-  latency: latencyTable,
-  throughput: (cells) => throughputTable(cells, 'Large batch throughput'),
-  scaling: scalingTable,
-  multistream: multistreamTable,
-  server: serverTable,
-  offline: offlineTable,
-};
-
-/** Every table of a run summary, as printable text blocks ('*' marks cells flagged invalid). */
+/** Every table of a run summary, as printable text blocks. */
 export function renderTables(summary: RunSummary): string[] {
   const out: string[] = [];
-  for (const workload of Object.keys(builders) as Workload[]) {
-    const cells = cellsOf(summary, workload);
-    if (cells.length > 0) out.push(builders[workload](cells));
+  const verdict: VerdictCell = (vm, bm) => {
+    const comparison = findComparison(summary.comparisons, 'vm_vs_baremetal', vm, bm);
+    return { text: verdictCell(comparison), comparison };
+  };
+  for (const workload of WORKLOADS) {
+    if (workload === 'server' || workload === 'offline') {
+      if (!summary.cells.some((c) => c.workload === workload)) continue;
+      const { text, shown } = (workload === 'server' ? serverTable : offlineTable)(summary, verdict);
+      out.push(withNotes(text, shown));
+      continue;
+    }
+    const table = vmVsBaremetal(summary, workload);
+    if (table) out.push(table);
   }
-  const speedup = speedupTable(summary);
+  const speedup = comparisonTable(summary, 'int8_vs_fp32', 'int8 vs fp32');
   if (speedup) out.push(speedup);
-  if (summary.cells.some((c) => c.status === 'completed' && !c.valid)) out.push('* flagged invalid (see flags in summary.json)');
+  const scaling = comparisonTable(summary, 'scaling', 'Scaling: N instances vs the fewest');
+  if (scaling) out.push(scaling);
+  const untrusted = summary.cells.filter((c) => cellState(c) !== 'VALID');
+  if (untrusted.length > 0) out.push(['Cells that are not VALID:', ...untrusted.map((c) => `  ${c.key}: ${cellStateText(c)}`)].join('\n'));
   return out;
 }

@@ -1,9 +1,10 @@
-// Pure aggregation of one cell's raw samples: the all-active window, throughput in it,
+// Pure aggregation of one trial's raw samples: the all-active window, throughput in it,
 // pooled latency percentiles, start skew and the validity flags of DESIGN.md.
 import type { Measure } from '../config/types.js';
 import type { InstanceRaw } from './cell-record.js';
+import type { Flag } from './flags.js';
 import { latencyStats } from './percentiles.js';
-import type { CellSummary, InstanceSummary, LatencyStats } from './types.js';
+import type { InstanceSummary, LatencyStats } from './types.js';
 
 export interface AggregateInput {
   instances: readonly InstanceRaw[];
@@ -13,8 +14,29 @@ export interface AggregateInput {
   maxSkewFraction?: number;
 }
 
-/** The measured part of a cell's summary. */
-export type Aggregate = Pick<CellSummary, 'status' | 'error' | 'valid' | 'flags' | 'throughput_ips' | 'latency_ms' | 'first_inference_ms' | 'start_skew_ms' | 'window_s' | 'per_instance'>;
+interface AggregateBase {
+  /** Validity checks that failed. */
+  flags: Flag[];
+  start_skew_ms: number | null;
+  per_instance: InstanceSummary[];
+}
+
+/** One trial measured: every instance completed and they overlapped. */
+export interface CompletedAggregate extends AggregateBase {
+  status: 'completed';
+  throughput_ips: number;
+  latency_ms: LatencyStats;
+  first_inference_ms: number | null;
+  window_s: number;
+}
+
+export interface FailedAggregate extends AggregateBase {
+  status: 'failed';
+  error: string;
+}
+
+/** The measured figures of one trial. */
+export type Aggregate = CompletedAggregate | FailedAggregate;
 
 /** Images of a batch sequence inside [from, to], prorated for batches crossing an edge. */
 export function imagesInWindow(starts: readonly number[], ends: readonly number[], batch: number, from: number, to: number): number {
@@ -53,10 +75,10 @@ function roundStats(s: LatencyStats | null): LatencyStats | null {
   return s && { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
 }
 
-export function aggregateCell(input: AggregateInput): Aggregate {
+export function aggregateTrial(input: AggregateInput): Aggregate {
   const { instances, measure } = input;
   const maxSkewFraction = input.maxSkewFraction ?? 0.05;
-  const flags: string[] = [];
+  const flags: Flag[] = [];
   const failed = instances.filter((i) => i.status !== 'completed');
   const ran = instances.filter((i) => i.status === 'completed' && i.starts_ms.length > 0);
 
@@ -95,7 +117,7 @@ export function aggregateCell(input: AggregateInput): Aggregate {
   }
   if (ran.some((i) => i.stopped)) flags.push('stopped');
   if (failed.length === 0 && window === null) flags.push('no_common_window');
-  if (skew !== null && windowMs !== null && skew > maxSkewFraction * windowMs) flags.push(`skew_exceeds_${round(maxSkewFraction * 100, 1)}pct`);
+  if (skew !== null && windowMs !== null && skew > maxSkewFraction * windowMs) flags.push('skew_exceeds_bound');
 
   const pooled: number[] = [];
   for (const i of ran) for (let k = 0; k < i.starts_ms.length; k++) pooled.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
@@ -104,19 +126,19 @@ export function aggregateCell(input: AggregateInput): Aggregate {
   let total = 0;
   if (window) for (const i of ran) total += imagesInWindow(i.starts_ms, i.ends_ms, i.batch, window.from, window.to);
 
-  const result: Aggregate = {
-    status: failed.length === 0 && window !== null ? 'completed' : 'failed',
-    valid: flags.length === 0,
-    flags,
-    throughput_ips: windowMs ? round((total / windowMs) * 1000) : null,
-    latency_ms: roundStats(latencyStats(pooled)),
+  const base: AggregateBase = { flags, start_skew_ms: skew === null ? null : round(skew), per_instance: perInstance };
+  const pooledStats = roundStats(latencyStats(pooled));
+  if (failed.length > 0) {
+    return { ...base, status: 'failed', error: failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ') };
+  }
+  if (window === null || windowMs === null || pooledStats === null) return { ...base, status: 'failed', error: 'instances never ran at the same time (no all-active window)' };
+  return {
+    ...base,
+    status: 'completed',
+    throughput_ips: round((total / windowMs) * 1000),
+    latency_ms: pooledStats,
     // The slowest instance's first inference: what a user of the cell waits for.
     first_inference_ms: firsts.length > 0 ? round(Math.max(...firsts)) : null,
-    start_skew_ms: skew === null ? null : round(skew),
-    window_s: windowMs === null ? null : round(windowMs / 1000, 6),
-    per_instance: perInstance,
+    window_s: round(windowMs / 1000, 6),
   };
-  if (failed.length > 0) result.error = failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ');
-  else if (window === null) result.error = 'instances never ran at the same time (no all-active window)';
-  return result;
 }

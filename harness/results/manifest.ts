@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Config, Inventory } from '../config/types.js';
-import type { HostFacts } from '../providers/provider.js';
+import type { HostFacts } from '../core/shared-types.js';
 import type { RunManifest } from './types.js';
 
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));

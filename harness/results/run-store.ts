@@ -1,11 +1,11 @@
-// results/<run-id>/: creates the run directory, writes cell files, the summary and the
-// manifest atomically, and reads back what a previous run stored (for --resume).
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+// results/<run-id>/: creates the run directory and writes cell files, the summary and the
+// manifest atomically; reading goes through run-reader.ts (the one reader).
+import { mkdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 import type { CellRecord } from './cell-record.js';
-import { renderCsv } from '../report/csv.js';
+import { readCellRecords, readManifest, readSummary } from './run-reader.js';
 import type { RunManifest, RunSummary } from './types.js';
 
 /** A run id: UTC time plus the config name, e.g. `20261126-193500-demo`. */
@@ -68,36 +68,25 @@ export class RunStore {
   }
 
   /** Every cell record stored so far, by key (unreadable files are skipped: they rerun). */
-  async readCells(): Promise<Map<string, CellRecord>> {
-    const out = new Map<string, CellRecord>();
-    const dir = join(this.dir, 'cells');
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names) {
-      if (!name.endsWith('.json') || name.startsWith('.')) continue;
-      try {
-        const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as CellRecord;
-        if (typeof record.key === 'string' && record.summary) out.set(record.key, record);
-      } catch {
-        // a damaged cell file: the cell counts as missing
-      }
-    }
-    return out;
+  readCells(): Promise<Map<string, CellRecord>> {
+    return readCellRecords(this.dir);
   }
 
   async writeManifest(manifest: RunManifest): Promise<void> {
     await writeJsonAtomic(join(this.dir, 'manifest.json'), manifest);
   }
 
-  async readManifest(): Promise<RunManifest> {
-    return JSON.parse(await readFile(join(this.dir, 'manifest.json'), 'utf8')) as RunManifest;
+  async readManifest(): Promise<RunManifest | null> {
+    return readManifest(this.dir);
   }
 
   async readSummary(): Promise<RunSummary | undefined> {
-    return readFile(join(this.dir, 'summary.json'), 'utf8').then((t) => JSON.parse(t) as RunSummary, () => undefined);
+    return readSummary(this.dir);
   }
 
-  async writeSummary(summary: RunSummary): Promise<void> {
+  /** summary.json plus its CSV rendering (given by the caller: results/ does not render). */
+  async writeSummary(summary: RunSummary, csv: string): Promise<void> {
     await writeJsonAtomic(join(this.dir, 'summary.json'), summary);
-    await writeFileAtomic(join(this.dir, 'summary.csv'), renderCsv(summary));
+    await writeFileAtomic(join(this.dir, 'summary.csv'), csv);
   }
 }

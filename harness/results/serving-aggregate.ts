@@ -4,6 +4,7 @@
 // server scenario the pooled queries pass early stopping on the bound.
 import type { Aggregate } from './aggregate.js';
 import type { InstanceRaw, ServingRaw } from './cell-record.js';
+import type { Flag } from './flags.js';
 import { countValidity, earlyStoppingCheck, type ValidityRules } from './loadgen-validity.js';
 import { latencyStats, percentile } from './percentiles.js';
 import { queryLatencies } from './query-latencies.js';
@@ -16,7 +17,8 @@ export interface ServingAggregateInput {
   boundMs?: number;
 }
 
-export interface ServingAggregate extends Aggregate {
+/** What an open-loop run adds to a trial's aggregate. */
+export interface ServingFigures {
   query_latency_ms: QueryLatencyStats | null;
   /** Scheduled queries, over all instances. */
   queries: number;
@@ -28,6 +30,8 @@ export interface ServingAggregate extends Aggregate {
   duration_s: number | null;
   validity: ServingValidity;
 }
+
+export type ServingAggregate = Aggregate & ServingFigures;
 
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -68,6 +72,7 @@ function instanceSummary(raw: InstanceRaw, q: InstanceQueries | null): InstanceS
   if (raw.error !== undefined) out.error = raw.error;
   if (raw.cpus) out.cpus = raw.cpus;
   if (raw.notes && raw.notes.length > 0) out.notes = raw.notes;
+  if (raw.vm) out.vm = raw.vm;
   return out;
 }
 
@@ -75,7 +80,7 @@ export function aggregateServing(input: ServingAggregateInput): ServingAggregate
   const { instances, rules, boundMs } = input;
   const failed = instances.filter((i) => i.status !== 'completed');
   const ran = instances.map(instanceQueries).filter((q): q is InstanceQueries => q !== null);
-  const flags: string[] = [];
+  const flags: Flag[] = [];
   if (failed.length > 0) flags.push('instance_failed');
   if (ran.some((q) => q.raw.stopped)) flags.push('stopped');
   if (ran.some((q) => q.serving.gave_up)) flags.push('gave_up_overloaded');
@@ -112,16 +117,7 @@ export function aggregateServing(input: ServingAggregateInput): ServingAggregate
   const throughput = ran.reduce((s, q) => s + (q.spanMs > 0 ? (q.latencies.length / q.spanMs) * 1000 : 0), 0);
   const firsts = instances.map((i) => i.first_batch_ms).filter((v): v is number => v !== null);
   const completed = failed.length === 0 && ran.length > 0 && pooled.length > 0;
-  const out: ServingAggregate = {
-    status: completed ? 'completed' : 'failed',
-    valid: completed && flags.length === 0,
-    flags,
-    throughput_ips: completed ? round(throughput) : null,
-    latency_ms: roundStats(stats),
-    first_inference_ms: firsts.length > 0 ? round(Math.max(...firsts)) : null,
-    start_skew_ms: origins.length === instances.length && origins.length > 0 ? round(Math.max(...origins) - Math.min(...origins)) : null,
-    window_s: durationMs === null ? null : round(durationMs / 1000, 6),
-    per_instance: instances.map((raw) => instanceSummary(raw, ran.find((q) => q.raw === raw) ?? null)),
+  const figures: ServingFigures = {
     query_latency_ms: stats && { ...(roundStats(stats) as LatencyStats), p999: round(percentile(sorted, 99.9)) },
     queries,
     unserved,
@@ -130,7 +126,22 @@ export function aggregateServing(input: ServingAggregateInput): ServingAggregate
     duration_s: durationMs === null ? null : round(durationMs / 1000, 6),
     validity,
   };
-  if (failed.length > 0) out.error = failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ');
-  else if (!completed) out.error = 'no query was served';
-  return out;
+  const base = {
+    flags,
+    start_skew_ms: origins.length === instances.length && origins.length > 0 ? round(Math.max(...origins) - Math.min(...origins)) : null,
+    per_instance: instances.map((raw) => instanceSummary(raw, ran.find((q) => q.raw === raw) ?? null)),
+    ...figures,
+  };
+  if (!completed || stats === null || durationMs === null) {
+    const error = failed.length > 0 ? failed.map((i) => (i.error?.includes(i.name) ? i.error : `${i.name}: ${i.error ?? i.status}`)).join('; ') : 'no query was served';
+    return { ...base, status: 'failed', error };
+  }
+  return {
+    ...base,
+    status: 'completed',
+    throughput_ips: round(throughput),
+    latency_ms: roundStats(stats) as LatencyStats,
+    first_inference_ms: firsts.length > 0 ? round(Math.max(...firsts)) : null,
+    window_s: round(durationMs / 1000, 6),
+  };
 }

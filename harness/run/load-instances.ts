@@ -1,5 +1,5 @@
 // Loads the cell's model into every instance with the same options (threads, batch).
-import type { Precision } from '../../agent/protocol.js';
+import type { Precision } from '../core/vocabulary.js';
 import type { Instance } from './instances.js';
 import { Timeouts } from './timeouts.js';
 import { untilAborted } from './abortable.js';

@@ -49,6 +49,11 @@ export class RunProgress {
     this.estimatedDone += this.estimates[this.index] ?? 0;
   }
 
+  /** Names the cell at work without restarting the timing (cells of a group run interleaved). */
+  setCell(key: string): void {
+    this.key = key;
+  }
+
   setPhase(phase: string): void {
     if (phase !== this.phase) this.steps = undefined;
     this.phase = phase;

@@ -1,21 +1,25 @@
-// How the open-loop scenarios drive a cell (beyond the study): a closed-loop capacity probe
-// first (an offline run: the most the instances can do), then
-// - server: the QPS search between 0 and that capacity, then a confirming run at the rate found;
-// - offline: one run sized, like LoadGen, to last the minimum duration at that capacity.
+// How the open-loop scenarios drive a cell (beyond the study). The setup, once per cell: a
+// closed-loop capacity probe (an offline run: the most the instances can do), then
+// - server: the QPS search between 0 and that capacity;
+// - offline: the query count sized, like LoadGen, to last the minimum duration at that capacity.
+// Each trial is then a confirming run at the rate found (server) or one offline run.
 import { MAX_SCHEDULED_QUERIES } from '../../agent/poisson-schedule.js';
-import type { ServingRun, ServingWorkload } from '../config/types.js';
+import type { ServingWorkload } from '../config/types.js';
 import { perImage } from '../plan/estimate.js';
 import { capacityProbeQueries } from '../plan/serving-capacity.js';
-import type { InstanceRaw } from '../results/cell-record.js';
+import type { CellSetup, InstanceRaw, ServingSetupRecord } from '../results/cell-record.js';
 import { percentile } from '../results/percentiles.js';
 import { queryLatencies } from '../results/query-latencies.js';
-import { aggregateServing, type ServingAggregate } from '../results/serving-aggregate.js';
-import type { OfflineInfo, ServerInfo, ServerProbe, ServingSetup } from '../results/types.js';
+import { aggregateServing } from '../results/serving-aggregate.js';
+import type { ServerProbe } from '../results/types.js';
 import { loadInstances } from './load-instances.js';
 import { searchServerQps } from './qps-search.js';
 import { serveSynchronized, type ServeBody } from './synchronized-serve.js';
-import { CellRunError, type WorkloadEnv, type WorkloadOutcome } from './workload-runners.js';
+import { CellRunError, type WorkloadEnv } from './workload-runners.js';
 
+// Trial k draws its arrivals from seed + k * stride (instance i adds i): independent trials,
+// and the VM and bare-metal trials of one round share their schedules (paired).
+const TRIAL_SEED_STRIDE = 7919;
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 const formatRate = (v: number): string => (v >= 10 ? v.toFixed(0) : v.toFixed(2));
 
@@ -36,12 +40,12 @@ function leadMs(env: ServingEnv, first: boolean): number {
   return ctx.config.startLeadMs + warmupMs + workersMs;
 }
 
-async function serve(env: ServingEnv, body: Omit<ServeBody, 'warmup' | 'concurrency' | 'maxBatch' | 'seed'>, first: boolean): Promise<InstanceRaw[]> {
+async function serve(env: ServingEnv, body: Omit<ServeBody, 'warmup' | 'concurrency' | 'maxBatch' | 'seed'>, first: boolean, trial = 0): Promise<InstanceRaw[]> {
   const { w, ctx } = env;
   if (ctx.signal?.aborted) throw new CellRunError('interrupted');
   const rate = body.qps ?? 0;
   const expectedMs = 4 * Math.max(body.minDurationMs, rate > 0 ? (body.minQueries / rate) * 1000 : 0) + 4 * body.minQueries * perImage(ctx.config.model.arch, env.cell.precision) * 1000;
-  const full: ServeBody = { ...body, warmup: w.warmup, concurrency: w.concurrency, maxBatch: w.maxBatch, seed: w.kind === 'server' ? w.seed : 1 };
+  const full: ServeBody = { ...body, warmup: w.warmup, concurrency: w.concurrency, maxBatch: w.maxBatch, seed: (w.kind === 'server' ? w.seed : 1) + trial * TRIAL_SEED_STRIDE };
   if (w.kind === 'server') full.maxQueueDelayMs = w.maxQueueDelayMs;
   const raws = await serveSynchronized(env.instances, {
     body: full,
@@ -68,16 +72,11 @@ async function measureCapacity(env: ServingEnv): Promise<Capacity> {
   env.ctx.onPhase('capacity probe');
   const raws = await serve(env, { scenario: 'offline', minQueries: capacityProbeQueries(env.w), minDurationMs: 0 }, true);
   const agg = aggregateServing({ instances: raws, rules: { minQueries: 1, minDurationMs: 0 } });
-  const total = agg.throughput_ips ?? 0;
+  const total = agg.status === 'completed' ? agg.throughput_ips : 0;
   if (!(total > 0)) throw new CellRunError('the capacity probe served no query');
   const batches = raws.flatMap((r) => r.starts_ms.map((s, k) => (r.ends_ms[k] as number) - s)).sort((a, b) => a - b);
   env.batchMs = percentile(batches, 50);
   return { perInstance: total / env.instances.length, batchMs: env.batchMs };
-}
-
-function setupOf(env: ServingEnv): ServingSetup {
-  const { w } = env;
-  return { concurrency: w.concurrency, max_batch: w.maxBatch, max_queue_delay_ms: w.kind === 'server' ? w.maxQueueDelayMs : 0 };
 }
 
 async function prepare(env: WorkloadEnv): Promise<ServingEnv> {
@@ -89,12 +88,6 @@ async function prepare(env: WorkloadEnv): Promise<ServingEnv> {
   env.ctx.onPhase(`load threads=${threads}`);
   await loadInstances(env.instances, { ...env.load, threads, batch: w.maxBatch });
   return { ...env, w, threads };
-}
-
-/** The outcome around an aggregate; `flags` are the runner's own (the aggregate keeps its flags). */
-function outcomeOf(env: ServingEnv, raws: InstanceRaw[], agg: ServingAggregate, flags: string[]): Omit<WorkloadOutcome, 'server' | 'offline'> {
-  const { query_latency_ms: _q, queries: _n, unserved: _u, over_bound_fraction: _o, mean_batch: _m, duration_s: _d, validity: _v, ...aggregate } = agg;
-  return { raws, threads: env.threads, batch: env.w.maxBatch, flags, aggregate };
 }
 
 /** A probe's p99 (unserved queries count as infinitely late) and the share over the bound. */
@@ -110,21 +103,24 @@ function probeLatency(raws: InstanceRaw[], boundMs: number): { p99: number; over
   return { p99: all.length > 0 ? percentile(all, 99) : Infinity, overFraction: all.length > 0 ? over / all.length : 1, queries: all.length };
 }
 
-export async function serverRun(base: WorkloadEnv): Promise<WorkloadOutcome> {
+/** How far a server run may fall behind its schedule before it stops dispatching. */
+const giveUpMs = (boundMs: number): number => Math.max(20 * boundMs, 1000);
+
+function setupRecord(env: ServingEnv, serving: ServingSetupRecord, flags: CellSetup['flags']): CellSetup {
+  return { threads: env.threads, batch: env.w.maxBatch, flags, serving };
+}
+
+export async function serverSetup(base: WorkloadEnv): Promise<CellSetup> {
   const env = await prepare(base);
   const w = env.w;
   if (w.kind !== 'server') throw new CellRunError(`cell ${env.cell.key} is not a server cell`);
   const n = env.instances.length;
   const { perInstance: capacity, batchMs } = await measureCapacity(env);
-  const giveUpMs = Math.max(20 * w.boundMs, 1000);
-  const probeRun = (qps: number, rules: ServingRun): Promise<InstanceRaw[]> =>
-    serve(env, { scenario: 'server', qps, minQueries: rules.minQueries, minDurationMs: rules.minDurationMs, giveUpMs }, false);
   const probes: ServerProbe[] = [];
-  let lastProbe: InstanceRaw[] = [];
   const probe = async (qps: number): Promise<{ p99Ms: number }> => {
     env.ctx.onPhase(`qps probe ${round(qps * n, 1)}/s`);
-    lastProbe = await probeRun(qps, w.probe);
-    const p = probeLatency(lastProbe, w.boundMs);
+    const raws = await serve(env, { scenario: 'server', qps, minQueries: w.probe.minQueries, minDurationMs: w.probe.minDurationMs, giveUpMs: giveUpMs(w.boundMs) }, false);
+    const p = probeLatency(raws, w.boundMs);
     probes.push({
       qps: round(qps * n),
       qps_per_instance: round(qps),
@@ -140,49 +136,41 @@ export async function serverRun(base: WorkloadEnv): Promise<WorkloadOutcome> {
   const found = hopeless
     ? (await probe(capacity / 2), 0)
     : (await searchServerQps({ boundMs: w.boundMs, capacityQps: capacity, tolerance: w.tolerance, maxProbes: w.maxProbes, probe })).qps;
-  const flags: string[] = [];
-  let raws: InstanceRaw[];
-  if (found > 0) {
-    env.ctx.onPhase(`confirming run at ${round(found * n, 1)}/s`);
-    raws = await probeRun(found, w.run);
-  } else {
-    // Nothing to confirm: the cell keeps the last probe's samples, flagged.
-    flags.push('bound_not_met_at_any_qps');
-    raws = lastProbe;
-  }
-  const agg = aggregateServing({ instances: raws, rules: found > 0 ? w.run : w.probe, boundMs: w.boundMs });
-  if (found > 0 && (agg.query_latency_ms?.p99 ?? Infinity) > w.boundMs) flags.push('bound_exceeded_in_confirming_run');
-  if (found === 0) {
-    const why = hopeless ? `one query alone takes ${round(batchMs, 1)} ms (median of the capacity probe)` : `the lowest rate tried, ${formatRate(Math.min(...probes.map((p) => p.qps)))} QPS, missed it`;
-    agg.validity.reasons.unshift(`no offered rate kept the p99 within ${w.boundMs} ms: ${why}; the figures are from the last probe`);
-  }
-  const server: ServerInfo = {
-    ...setupOf(env),
-    bound_ms: w.boundMs,
-    seed: w.seed,
-    qps_found: round(found * n),
-    qps_per_instance: round(found),
-    closed_loop_qps: round(capacity * n),
+  const serving: ServingSetupRecord = {
+    capacity_per_instance: round(capacity),
+    batch_ms: round(batchMs),
+    qps_found_per_instance: round(found),
+    // Nothing found: the trials run at the last probe's rate, with the probe's rules, flagged.
+    trial_qps_per_instance: found > 0 ? found : (probes.at(-1)?.qps_per_instance ?? capacity / 2),
+    queries_per_instance: 0,
     probes,
-    latency_ms: agg.query_latency_ms,
-    over_bound_fraction: agg.over_bound_fraction,
-    queries: agg.queries,
-    unserved: agg.unserved,
-    mean_batch: agg.mean_batch,
-    validity: agg.validity,
   };
-  return { ...outcomeOf(env, raws, agg, flags), server };
+  if (found > 0) return setupRecord(env, serving, []);
+  const why = hopeless ? `one query alone takes ${round(batchMs, 1)} ms (median of the capacity probe)` : `the lowest rate tried, ${formatRate(Math.min(...probes.map((p) => p.qps)))} QPS, missed it`;
+  serving.why_none = `no offered rate kept the p99 within ${w.boundMs} ms: ${why}; the trials ran at the last probe's rate`;
+  return setupRecord(env, serving, ['bound_not_met_at_any_qps']);
 }
 
-export async function offlineRun(base: WorkloadEnv): Promise<WorkloadOutcome> {
+export async function offlineSetup(base: WorkloadEnv): Promise<CellSetup> {
   const env = await prepare(base);
   const w = env.w;
-  const capacity = (await measureCapacity(env)).perInstance;
+  const { perInstance: capacity, batchMs } = await measureCapacity(env);
   // LoadGen sizes the offline query from the expected rate: 10% more than the minimum duration needs.
   const queries = Math.min(MAX_SCHEDULED_QUERIES, Math.max(w.run.minQueries, Math.ceil((capacity * w.run.minDurationMs * 1.1) / 1000)));
-  env.ctx.onPhase(`offline run of ${queries} queries per instance`);
-  const raws = await serve(env, { scenario: 'offline', minQueries: queries, minDurationMs: 0 }, false);
-  const agg = aggregateServing({ instances: raws, rules: w.run });
-  const offline: OfflineInfo = { ...setupOf(env), queries: agg.queries, mean_batch: agg.mean_batch, duration_s: agg.duration_s, validity: agg.validity };
-  return { ...outcomeOf(env, raws, agg, []), offline };
+  return setupRecord(env, { capacity_per_instance: round(capacity), batch_ms: round(batchMs), qps_found_per_instance: 0, trial_qps_per_instance: 0, queries_per_instance: queries, probes: [] }, []);
+}
+
+/** One trial of a set-up server or offline cell: a confirming run at the rate found, or an offline run. */
+export async function servingTrial(base: WorkloadEnv, setup: CellSetup, index: number): Promise<InstanceRaw[]> {
+  const w = base.cell.workload;
+  const s = setup.serving;
+  if ((w.kind !== 'server' && w.kind !== 'offline') || !s) throw new CellRunError(`cell ${base.cell.key} has no server or offline setup`);
+  const env: ServingEnv = { ...base, w, threads: setup.threads, batchMs: s.batch_ms };
+  if (w.kind === 'offline') {
+    env.ctx.onPhase(`offline run of ${s.queries_per_instance} queries per instance`);
+    return serve(env, { scenario: 'offline', minQueries: s.queries_per_instance, minDurationMs: 0 }, false, index);
+  }
+  const rules = s.qps_found_per_instance > 0 ? w.run : w.probe;
+  env.ctx.onPhase(`confirming run at ${round(s.trial_qps_per_instance * env.instances.length, 1)}/s`);
+  return serve(env, { scenario: 'server', qps: s.trial_qps_per_instance, minQueries: rules.minQueries, minDurationMs: rules.minDurationMs, giveUpMs: giveUpMs(w.boundMs) }, false, index);
 }

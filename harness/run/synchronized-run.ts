@@ -44,6 +44,7 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
     peak_rss_bytes: result.peakRssBytes,
     stopped: result.stopped,
   };
+  if (result.noise) raw.noise = { cpu_ticks: result.noise.cpuTicks, steal_ticks: result.noise.stealTicks, involuntary_switches: result.noise.involuntarySwitches };
   if (instance.target.cpus) raw.cpus = instance.target.cpus;
   if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
   if (instance.target.vm) raw.vm = instance.target.vm;

@@ -1,33 +1,24 @@
-// How each workload kind drives a cell's open instances: latency tunes threads, throughput
-// and scaling run once, multistream searches the batch then confirms. Chosen from a map.
+// How each workload kind prepares a cell's open instances before its trials (latency tunes
+// threads, throughput and scaling just load, multistream searches the batch, server and
+// offline probe capacity and search the rate: serving-runners.ts), and how it runs one trial
+// (a synchronized closed-loop run with the chosen threads and batch, or an open-loop one at
+// the chosen rate). Chosen from maps.
+import type { Measure } from '../config/types.js';
+import type { Workload } from '../core/vocabulary.js';
 import type { Cell } from '../plan/cell.js';
 import { perImage } from '../plan/estimate.js';
-import { aggregateCell } from '../results/aggregate.js';
-import type { InstanceRaw } from '../results/cell-record.js';
+import { aggregateTrial } from '../results/aggregate.js';
+import type { CellSetup, InstanceRaw } from '../results/cell-record.js';
+import type { Flag } from '../results/flags.js';
 import { latencyStats } from '../results/percentiles.js';
-import type { Aggregate } from '../results/aggregate.js';
-import type { MultistreamInfo, OfflineInfo, ServerInfo, ThreadProbe, Workload } from '../results/types.js';
-import type { Measure } from '../config/types.js';
+import type { ThreadProbe } from '../results/types.js';
 import type { CellContext } from './cell-context.js';
 import type { Instance } from './instances.js';
 import { loadInstances, type LoadOptions } from './load-instances.js';
 import { searchMultistreamBatch } from './multistream-search.js';
-import { offlineRun, serverRun } from './serving-runners.js';
+import { offlineSetup, serverSetup, servingTrial } from './serving-runners.js';
 import { runSynchronized } from './synchronized-run.js';
 import { threadCandidates } from './thread-candidates.js';
-
-export interface WorkloadOutcome {
-  raws: InstanceRaw[];
-  threads: number;
-  batch: number;
-  flags: string[];
-  threadProbes?: ThreadProbe[];
-  multistream?: MultistreamInfo;
-  server?: ServerInfo;
-  offline?: OfflineInfo;
-  /** The measured part of the summary when the runner aggregates itself (open-loop scenarios). */
-  aggregate?: Aggregate;
-}
 
 export interface WorkloadEnv {
   cell: Cell;
@@ -39,7 +30,8 @@ export interface WorkloadEnv {
 /** Thrown when a probe or run of an instance failed: the cell fails with this reason. */
 export class CellRunError extends Error {}
 
-function measureRun(env: WorkloadEnv, measure: Measure, batch: number, threads: number): Promise<InstanceRaw[]> {
+/** One synchronized run of the cell's instances (a probe or a trial). */
+export function measureRun(env: WorkloadEnv, measure: Measure, batch: number, threads: number): Promise<InstanceRaw[]> {
   const { cell, instances, ctx } = env;
   // A generous deadline: reference per-image cost on at most 2 effective cores, times 4.
   const cores = Math.max(1, Math.min(threads, 2));
@@ -58,7 +50,7 @@ function measureRun(env: WorkloadEnv, measure: Measure, batch: number, threads: 
   return runSynchronized(instances, options);
 }
 
-function throwIfFailed(raws: InstanceRaw[], what: string): void {
+export function throwIfFailed(raws: InstanceRaw[], what: string): void {
   const failed = raws.filter((r) => r.status !== 'completed');
   if (failed.length > 0) throw new CellRunError(`${what}: ${failed.map((r) => `${r.name}: ${r.error ?? r.status}`).join('; ')}`);
 }
@@ -73,15 +65,19 @@ function minVcpus(instances: Instance[]): number {
   return Math.min(...instances.map((i) => i.target.vcpus));
 }
 
-async function fixedRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
-  const threads = env.cell.threads ?? minVcpus(env.instances);
-  env.ctx.onPhase(`load threads=${threads}`);
-  await loadInstances(env.instances, { ...env.load, threads, batch: env.cell.batch });
-  const raws = await measureRun(env, env.cell.measure, env.cell.batch, threads);
-  return { raws, threads, batch: env.cell.batch, flags: [] };
+/** Loads the instances for a setup (also what --resume does with a stored setup). */
+export async function applySetup(env: WorkloadEnv, setup: CellSetup): Promise<void> {
+  env.ctx.onPhase(`load threads=${setup.threads}`);
+  await loadInstances(env.instances, { ...env.load, threads: setup.threads, batch: setup.batch });
 }
 
-async function latencyRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
+async function fixedSetup(env: WorkloadEnv): Promise<CellSetup> {
+  const setup: CellSetup = { threads: env.cell.threads ?? minVcpus(env.instances), batch: env.cell.batch, flags: [] };
+  await applySetup(env, setup);
+  return setup;
+}
+
+async function latencySetup(env: WorkloadEnv): Promise<CellSetup> {
   const { cell, ctx } = env;
   const probe = cell.workload.kind === 'latency' ? cell.workload.probe : cell.measure;
   const candidates = threadCandidates(minVcpus(env.instances), cell.threadCandidates);
@@ -100,27 +96,18 @@ async function latencyRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
     }
   }
   const best = threadProbes.length > 0 ? threadProbes.reduce((a, b) => (b.latency_ms < a.latency_ms ? b : a)).threads : (candidates[0] as number);
-  if (loaded !== best) {
-    ctx.onPhase(`load threads=${best}`);
-    await loadInstances(env.instances, { ...env.load, threads: best, batch: cell.batch });
-  }
-  const raws = await measureRun(env, cell.measure, cell.batch, best);
-  const out: WorkloadOutcome = { raws, threads: best, batch: cell.batch, flags: [] };
-  if (threadProbes.length > 0) out.threadProbes = threadProbes;
-  return out;
+  const setup: CellSetup = { threads: best, batch: cell.batch, flags: [] };
+  if (threadProbes.length > 0) setup.thread_probes = threadProbes;
+  if (loaded !== best) await applySetup(env, setup);
+  return setup;
 }
 
-async function multistreamRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
+async function multistreamSetup(env: WorkloadEnv): Promise<CellSetup> {
   const { cell, ctx } = env;
   if (cell.workload.kind !== 'multistream') throw new CellRunError(`cell ${cell.key} is not a multistream cell`);
   const w = cell.workload;
   const threads = cell.threads ?? minVcpus(env.instances);
-  ctx.onPhase(`load threads=${threads}`);
-  await loadInstances(env.instances, { ...env.load, threads, batch: 1 });
-  const statOf = (raws: InstanceRaw[]): number => {
-    const stats = latencyStats(pooledLatencies(raws));
-    return stats ? stats[w.statistic] : Infinity;
-  };
+  await applySetup(env, { threads, batch: 1, flags: [] });
   const search = await searchMultistreamBatch({
     boundMs: w.boundMs,
     maxBatch: w.maxBatch,
@@ -129,21 +116,17 @@ async function multistreamRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
       ctx.onPhase(`batch probe ${batch}`);
       const raws = await measureRun(env, w.probe, batch, threads);
       throwIfFailed(raws, `batch probe ${batch}`);
-      const agg = aggregateCell({ instances: raws, measure: w.probe });
-      return { latencyMs: statOf(raws), throughputIps: agg.throughput_ips ?? 0 };
+      const stats = latencyStats(pooledLatencies(raws));
+      const agg = aggregateTrial({ instances: raws, measure: w.probe });
+      return { latencyMs: stats ? stats[w.statistic] : Infinity, throughputIps: agg.status === 'completed' ? agg.throughput_ips : 0 };
     },
   });
-  const flags: string[] = [];
-  if (search.batch === 0) flags.push('bound_not_met_at_batch_1');
-  const batch = Math.max(1, search.batch);
-  ctx.onPhase(`confirming run batch=${batch}`);
-  const raws = await measureRun(env, cell.measure, batch, threads);
-  if (raws.every((r) => r.status === 'completed') && statOf(raws) > w.boundMs && search.batch > 0) flags.push('bound_exceeded_in_confirming_run');
+  const flags: Flag[] = search.batch === 0 ? ['bound_not_met_at_batch_1'] : [];
   const round = (v: number): number => Math.round(v * 1000) / 1000;
   return {
-    raws,
     threads,
-    batch,
+    // The run request carries the batch: no reload needed.
+    batch: Math.max(1, search.batch),
     flags,
     multistream: {
       bound_ms: w.boundMs,
@@ -154,11 +137,27 @@ async function multistreamRun(env: WorkloadEnv): Promise<WorkloadOutcome> {
   };
 }
 
-export const workloadRunners: Record<Workload, (env: WorkloadEnv) => Promise<WorkloadOutcome>> = {
-  latency: latencyRun,
-  throughput: fixedRun,
-  scaling: fixedRun,
-  multistream: multistreamRun,
-  server: serverRun,
-  offline: offlineRun,
+/** Prepares a cell's instances for its trials; what runs once before them. */
+export const workloadSetups: Record<Workload, (env: WorkloadEnv) => Promise<CellSetup>> = {
+  latency: latencySetup,
+  throughput: fixedSetup,
+  scaling: fixedSetup,
+  multistream: multistreamSetup,
+  server: serverSetup,
+  offline: offlineSetup,
+};
+
+/** One closed-loop trial: the synchronized run with the setup's threads and batch. */
+function closedLoopTrial(env: WorkloadEnv, setup: CellSetup): Promise<InstanceRaw[]> {
+  return measureRun(env, env.cell.measure, setup.batch, setup.threads);
+}
+
+/** Runs one trial of a set-up cell; its raw samples, one per instance. */
+export const workloadTrials: Record<Workload, (env: WorkloadEnv, setup: CellSetup, index: number) => Promise<InstanceRaw[]>> = {
+  latency: closedLoopTrial,
+  throughput: closedLoopTrial,
+  scaling: closedLoopTrial,
+  multistream: closedLoopTrial,
+  server: servingTrial,
+  offline: servingTrial,
 };

@@ -1,7 +1,7 @@
 // Pre-flight checks for `vharness plan` against vCenter: the hosts in scope and what already
 // runs there (capacity per host is harness/vsphere/capacity.ts), DRS fully automated (VMs may
 // move mid-cell), and datastore space for the VMs to create.
-import type { Finding } from '../providers/provider.js';
+import type { Finding } from '../core/shared-types.js';
 import type { HostLoad } from './capacity.js';
 import type { VimClient } from './client.js';
 import type { EsxiHost } from './host-facts.js';

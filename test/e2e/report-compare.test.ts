@@ -1,6 +1,6 @@
 // `vharness compare` and `vharness report --format` spawned as the user runs them.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -21,23 +21,46 @@ describe('vharness compare / report formats', { timeout: 240_000 }, () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  test('compare prints the matched cells with B/A ratios and lists unmatched ones', async () => {
+  test('compare prints the matched cells with B vs A verdicts and intervals, caveats first, and lists unmatched ones', async () => {
     const r = await vharness(['compare', dirs.a, dirs.p]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ 1 +│ 1 +│ 1 +│ [\d.]+ +│ [\d.]+ +│ [\d.]+x/);
+    assert.match(r.stdout, /caveat: CPU models differ: A Intel\(R\) Xeon\(R\) Platinum 8160 CPU @ 2\.10GHz; B AMD EPYC 7B13/);
+    assert.match(r.stdout, /latency +│ fp32 +│ VM +│ 1 +│ 1 +│ 1 +│ ms +│ [\d.]+ ± [\d.]+ +│ [\d.]+ ± [\d.]+ +│ B is [\d.]+(%|x) slower than A/);
     assert.match(r.stdout, /only in A \(\d+\):\n {2}scaling\/fp32\/vm\/c5/);
-    assert.match(r.stdout, /B invalid/);
+    assert.match(r.stdout, /INVALID/);
+    assert.match(r.stdout, /inconclusive: the B cell is noisy/);
     assert.doesNotMatch(r.stdout, /only in B/);
+  });
+
+  test('compare refuses runs of different models (exit 2) unless --force; a run against itself is a caveat', async () => {
+    const other = await writeSampleRun(join(tmp, 'other-model'), cascadelake);
+    const summaryFile = join(other, 'summary.json');
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8')) as { model: { fp32: { sha256: string } } };
+    summary.model.fp32.sha256 = 'c'.repeat(64);
+    await writeFile(summaryFile, JSON.stringify(summary));
+    const refused = await vharness(['compare', dirs.a, other]);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /the runs are not comparable:\nerror: {3}- the fp32 models differ \(sha256 aaaaaaaaaaaa\.\.\. in A, cccccccccccc\.\.\. in B\)/);
+    assert.match(refused.stderr, /--force/);
+    assert.equal(refused.stdout, '', 'nothing half-printed');
+    const forced = await vharness(['compare', dirs.a, other, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /NOT COMPARABLE \(--force\): the fp32 models differ/);
+    const self = await vharness(['compare', dirs.a, dirs.a, '--json']);
+    const json = JSON.parse(self.stdout) as { caveats: string[]; comparisons: { verdict: string }[] };
+    assert.ok(json.caveats.some((c) => /same run directory/.test(c)));
+    assert.ok(json.comparisons.every((c) => c.verdict === 'no_difference' || c.verdict === 'inconclusive'), 'a run never differs from itself');
   });
 
   test('compare --json across precisions, and --html writes the side-by-side view', async () => {
     const html = join(tmp, 'cmp.html');
     const r = await vharness(['compare', dirs.a, dirs.b, '--a-precision', 'fp32', '--b-precision', 'int8', '--json', '--html', html]);
     assert.equal(r.code, 0, r.stderr);
-    const json = JSON.parse(r.stdout) as { crossPrecision: boolean; pairs: { match: string; speedup: number }[] };
+    const json = JSON.parse(r.stdout) as { crossPrecision: boolean; comparisons: { match: string; kind: string; ci95: [number, number] | null; verdict: string }[] };
     assert.equal(json.crossPrecision, true);
-    assert.equal(json.pairs.length, 22);
-    assert.ok(json.pairs.every((p) => p.match.includes('/fp32>int8/')));
+    assert.equal(json.comparisons.length, 22);
+    assert.ok(json.comparisons.every((p) => p.match.includes('/fp32>int8/') && p.kind === 'run_b_vs_run_a'));
+    assert.ok(json.comparisons.some((p) => p.verdict === 'faster' && p.ci95 !== null));
     const page = await readFile(html, 'utf8');
     assert.equal((page.match(/<section class="compare"/g) ?? []).length, 4);
     assert.equal((page.match(/data-chart=/g) ?? []).length, 8, 'A and B chart for each of the four figures');
@@ -59,14 +82,16 @@ describe('vharness compare / report formats', { timeout: 240_000 }, () => {
     const md = await vharness(['report', dirs.p, '--format', 'md']);
     assert.equal(md.code, 0, md.stderr);
     assert.match(md.stdout, /^# vharness report: 2026-11-26T10-00-00Z-partial/);
-    assert.match(md.stdout, /\| int8 \| VM \| 4 \| 2 \| 12 \| - \| - \| - \| - \| - \| failed: vm-c4-2/);
+    assert.match(md.stdout, /\| int8 \| VM \| 4 \| 2 \| 12 \| 2\/5 \| - \| - \| - \| - \| - \| - \| FAILED: vm-c4-2/);
+    assert.match(md.stdout, /- VM vs bare metal, int8: inconclusive: the VM cell is noisy/);
     assert.match(md.stdout, /_Not in this run \(no multistream cells\)\._/);
     const out = join(tmp, 'cells.csv');
     const csv = await vharness(['report', dirs.p, '--format', 'csv', '--out', out]);
     assert.equal(csv.stdout, '');
     assert.equal((await readFile(out, 'utf8')).trimEnd().split('\r\n').length, 17);
-    const json = JSON.parse((await vharness(['report', dirs.b, '--format', 'json'])).stdout) as { figures: { workload: string; points: unknown[] }[] };
+    const json = JSON.parse((await vharness(['report', dirs.b, '--format', 'json'])).stdout) as { figures: { workload: string; points: unknown[] }[]; comparisons: { kind: string }[] };
     assert.deepEqual(json.figures.map((f) => f.points.length), [4, 4, 32, 4]);
+    assert.ok(json.comparisons.some((c) => c.kind === 'vm_vs_baremetal'));
   });
 
   test('report --open without xdg-open prints the path; --open with md is refused', async () => {
@@ -98,7 +123,7 @@ describe('report and compare take a run id as well as a directory', { timeout: 2
     assert.equal(byId.stdout, byDir.stdout);
     const compared = await runCli(['compare', 'run-a', 'run-b', '--results-dir', join(tmp, 'results'), '--json']);
     assert.equal(compared.code, 0, compared.stderr);
-    assert.ok((JSON.parse(compared.stdout) as { pairs: unknown[] }).pairs.length > 0);
+    assert.ok((JSON.parse(compared.stdout) as { comparisons: unknown[] }).comparisons.length > 0);
     const missing = await runCli(['report', 'no-such-run'], { cwd: tmp });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /run not found: 'no-such-run' is neither a directory nor a run id under /);

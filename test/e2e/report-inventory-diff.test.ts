@@ -58,6 +58,8 @@ describe('vharness inventory diff', { timeout: 60_000 }, () => {
     }
     assert.equal(json.labs[0]?.hosts[0]?.sysinfo?.cpuModel, json.labs[1]?.hosts[0]?.sysinfo?.cpuModel);
     assert.ok(!json.findings.some((f) => /different CPU models/.test(f.message)), 'same machine, same CPU');
+    const text = await vharness(['inventory', 'diff', join(tmp, 'l1.yaml'), join(tmp, 'l2.yaml'), '--probe']);
+    assert.match(text.stdout, /Deployed by --probe: nothing \(no SSH host probed\)/, 'the probe says what it put on hosts');
   });
 
   test('usage errors', async () => {

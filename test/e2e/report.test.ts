@@ -23,6 +23,12 @@ interface ChartCheck {
   points: number;
   bars: number;
   symbols: number;
+  /** Error bars (95% CI) drawn, and how many of them have a visible length. */
+  errorbars: number;
+  errorbarsWithLength: number;
+  /** Pixel heights of the bars and of the error bars, in data order. */
+  barHeights: number[];
+  errorbarHeights: number[];
   texts: string[];
   svgText: string;
 }
@@ -64,12 +70,18 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
         points: Number(node.getAttribute('data-points')),
         bars: node.querySelectorAll('g.mark-rect.role-mark path').length,
         symbols: node.querySelectorAll('g.mark-symbol.role-mark path').length,
+        errorbars: node.querySelectorAll('g.mark-rule.role-mark.errorbars_marks line').length,
+        errorbarsWithLength: [...node.querySelectorAll('g.mark-rule.role-mark.errorbars_marks line')].filter((l) => (l as unknown as { getBBox(): { height: number } }).getBBox().height > 0.5).length,
+        barHeights: [...node.querySelectorAll('g.mark-rect.role-mark path')].map((b) => (b as unknown as { getBBox(): { height: number } }).getBBox().height),
+        errorbarHeights: [...node.querySelectorAll('g.mark-rule.role-mark.errorbars_marks line')].map((l) => (l as unknown as { getBBox(): { height: number } }).getBBox().height),
         texts: [...node.querySelectorAll('g.mark-text.role-mark text')].map((t) => t.textContent ?? ''),
         svgText: [...node.querySelectorAll('svg text')].map((t) => t.textContent ?? '').join('\n'),
       })),
     );
     const bodyText = await page.innerText('body');
-    return { page, charts: charts as ChartCheck[], bodyText, foreign };
+    // Emphasis (bold) only on comparisons whose verdict is faster or slower.
+    const ratios = await page.$$eval('ul.ratios li', (items) => items.map((li) => ({ verdict: li.getAttribute('data-verdict') ?? '', bold: li.querySelector('b') !== null })));
+    return { page, charts: charts as ChartCheck[], bodyText, foreign, ratios };
   }
 
   test('a full run: four charts, one mark per data point, labels and numbers present', async () => {
@@ -80,8 +92,10 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     const html = await readFile(file, 'utf8');
     assert.doesNotMatch(html, /<script|https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/, 'no scripts, no links out');
 
-    const { page, charts, bodyText, foreign } = await openReport(file);
+    const { page, charts, bodyText, foreign, ratios } = await openReport(file);
     const figures = buildFigures(sampleSummary(cascadelake));
+    assert.ok(ratios.length > 0);
+    for (const r of ratios) assert.equal(r.bold, r.verdict === 'faster' || r.verdict === 'slower', `emphasis for ${r.verdict}`);
     assert.deepEqual(charts.map((c) => c.workload), ['latency', 'throughput', 'scaling', 'multistream']);
     for (const chart of charts) {
       const figure = figures.find((f) => f.workload === chart.workload);
@@ -94,17 +108,26 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
       } else {
         assert.equal(chart.symbols, chart.points, `${chart.workload}: one symbol per point`);
       }
+      assert.equal(chart.errorbars, chart.points, `${chart.workload}: one error bar per point`);
+      assert.ok(chart.errorbarsWithLength > 0, `${chart.workload}: some interval is visible`);
+      if (chart.kind === 'bar') {
+        // Bars start at zero: error bar height / bar height = (high - low) / value.
+        figure.points.forEach((p, i) => {
+          const expected = ((p.high - p.low) / p.value) * (chart.barHeights[i] as number);
+          assert.ok(Math.abs((chart.errorbarHeights[i] as number) - expected) < 1, `${chart.workload} ${p.key}: error bar ${chart.errorbarHeights[i]} px, CI ${expected} px`);
+        });
+      }
       assert.ok(chart.svgText.includes(figure.metric.label), `${chart.workload}: axis title`);
       assert.match(chart.svgText, /\bVM\b/);
       assert.match(chart.svgText, /bare metal/);
     }
     // the numbers beside the charts and the facts
-    assert.match(bodyText, /int8 speedup over fp32, VM: \d+\.\d\dx/);
-    assert.match(bodyText, /VM overhead vs bare metal, fp32: [+-]\d+\.\d%/);
+    assert.match(bodyText, /int8 vs fp32, VM: int8 is \d+\.\d\dx faster than fp32 \(95% CI \d+\.\d\d-\d+\.\d\dx\)/);
+    assert.match(bodyText, /VM vs bare metal, fp32: (VM is \d+\.\d% (slower|faster) than bare metal \(95% CI|no significant difference|inconclusive: )/);
     assert.match(bodyText, /Xeon\(R\) Platinum 8260/);
     assert.match(bodyText, /avx512_vnni/);
     assert.match(bodyText, /esxiVersion=7\.0\.0/);
-    assert.match(bodyText, /Validity and start skew/);
+    assert.match(bodyText, /Validity, noise and start skew/);
     // Labels a reader needs: the model named, the study cited, roles of the hosts, the multistream bars explained.
     assert.match(bodyText, /Inference of ResNet-50 v1\.5 \(synthetic weights\), fp32 vs int8/);
     assert.match(bodyText, /Optimize Virtualized Deep Learning Performance with New Intel Architectures" \(VMware, 2020\)/);
@@ -137,7 +160,11 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
       charts.map((c) => [c.workload, c.points]),
       [['latency', completed('latency')], ['scaling', completed('scaling')]].filter(([, n]) => Number(n) > 0),
     );
-    for (const chart of charts) assert.equal(chart.kind === 'bar' ? chart.bars : chart.symbols, chart.points, chart.workload);
+    for (const chart of charts) {
+      assert.equal(chart.kind === 'bar' ? chart.bars : chart.symbols, chart.points, chart.workload);
+      assert.equal(chart.errorbars, chart.points, `${chart.workload}: error bars`);
+    }
+    assert.match(bodyText, /CPU partitions of one machine/, 'the local caveat next to VM vs bare metal');
     assert.match(bodyText, /Not in this run \(no throughput cells\)/);
     assert.match(bodyText, /Not in this run \(no multistream cells\)/);
     assert.match(bodyText, new RegExp(`vharness report: ${summary.run_id}`));
@@ -155,10 +182,12 @@ describe('report.html in headless Chromium', { timeout: 300_000 }, () => {
     assert.equal(scaling?.symbols, 7);
     assert.match(bodyText, /Not in this run \(no multistream cells\)/);
     assert.match(bodyText, /scaling\/int8\/vm\/c4: vm-c4-2: agent exited with code 137/);
-    assert.match(bodyText, /invalid: start skew above 5% of the window/);
-    assert.doesNotMatch(bodyText, /skew_exceeds/, 'validity in words, not flag codes');
+    assert.match(bodyText, /INVALID: start skew exceeded the allowed fraction of the window/);
+    assert.match(bodyText, /NOISY: trial 3: 12% of batches were outliers/);
+    assert.match(bodyText, /inconclusive: the VM cell is noisy/);
+    assert.doesNotMatch(bodyText, /skew_exceeds/, 'reasons in words, not flag codes');
     assert.match(bodyText, /manifest\.json is missing/);
-    assert.ok(charts.some((c) => c.svgText.includes('invalid (faded)')), 'faded marks have a legend');
+    assert.ok(charts.some((c) => c.svgText.includes('not VALID (faded)')), 'faded marks have a legend');
     assert.doesNotMatch(bodyText, /failed img\/s/);
     await page.close();
     assert.deepEqual(foreign, []);

@@ -79,6 +79,14 @@ describe('run --resume guards', () => {
       assert.equal(truncated.code, 9, truncated.stderr);
       assert.match(truncated.stderr, /run directory .* is damaged: .*summary\.json is not valid JSON/);
       assert.doesNotMatch(truncated.stderr, /\n\s+at /);
+      // report and compare read the same directory: the same exit code, the file named.
+      for (const args of [['report', dir, '--format', 'csv'], ['compare', dir, dir]]) {
+        const read = await runCli(args);
+        assert.equal(read.code, 9, `${args[0]}: ${read.stderr}`);
+        assert.match(read.stderr, /summary\.json: not valid JSON/);
+        assert.doesNotMatch(read.stderr, /\n\s+at /);
+        assert.equal(read.stdout, '', 'nothing half-printed');
+      }
       await writeFile(summaryFile, JSON.stringify({ ...(JSON.parse(good) as object), cells: [null] }));
       const nulls = await resume();
       assert.equal(nulls.code, 9, nulls.stderr);

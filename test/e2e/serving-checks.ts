@@ -8,13 +8,13 @@ import type { CellRecord } from '../../harness/results/cell-record.js';
 import { percentile } from '../../harness/results/percentiles.js';
 import { queryLatencies } from '../../harness/results/query-latencies.js';
 import { cellFileName } from '../../harness/results/run-store.js';
-import type { CellSummary, RunSummary } from '../../harness/results/types.js';
+import type { CompletedCell, RunSummary } from '../../harness/results/types.js';
 
 export const servingConfig = 'test/fixtures/serving.yaml';
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
-function checkServer(dir: string, c: CellSummary): void {
+function checkServer(dir: string, c: CompletedCell): void {
   const s = c.server;
   assert.ok(s, `${c.key} has server results`);
   assert.equal(s.bound_ms, 20);
@@ -27,7 +27,7 @@ function checkServer(dir: string, c: CellSummary): void {
   else assert.ok(c.flags.includes('bound_not_met_at_any_qps'));
   const l = s.latency_ms;
   assert.ok(l && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, `${c.key} percentiles ${JSON.stringify(l)}`);
-  // The confirming run's minimums; without a rate found the cell keeps its last probe (the probe's minimums).
+  // The confirming runs' minimums; without a rate found the trials run at the last probe's rate (the probe's minimums).
   const [minQueries, minDurationMs] = s.qps_found > 0 ? [200, 300] : [100, 200];
   assert.ok(s.queries >= minQueries * c.instances, `${c.key}: ${s.queries} queries, at least minQueries per instance`);
   const v = s.validity;
@@ -38,13 +38,16 @@ function checkServer(dir: string, c: CellSummary): void {
   assert.ok(v.early_stopping && v.early_stopping.queries_needed >= 459, 'early stopping needs at least 459 queries');
   assert.equal(v.early_stopping.passed, s.queries >= v.early_stopping.queries_needed);
   if (!v.early_stopping.passed) assert.match(v.reasons.join('\n'), /LoadGen early stopping/);
-  assert.equal(c.valid, c.flags.length === 0);
-  if (v.reasons.length > 0) assert.equal(c.valid, false, `${c.key}: reasons make it invalid`);
+  assert.equal(c.validity === 'invalid', c.flags.length > 0);
+  if (v.reasons.length > 0) assert.equal(c.validity, 'invalid', `${c.key}: reasons make it invalid`);
+  for (const reason of v.reasons) assert.ok(c.reasons.includes(reason), `${c.key}: LoadGen's reason is the cell's: ${reason}`);
 
-  // The confirming run's raw schedule reproduces the summary's p99 (latency = completion - scheduled arrival).
+  // The trials' raw schedules reproduce the summary's pooled p99 (latency = completion - scheduled arrival).
   const record = readJson<CellRecord>(join(dir, 'cells', cellFileName(c.key)));
+  const trials = record.trials.filter((t) => t.status === 'completed');
+  assert.equal(trials.length, c.repeats, `${c.key}: every trial stored`);
   const pooled: number[] = [];
-  for (const raw of record.instances) {
+  for (const raw of trials.flatMap((t) => t.instances)) {
     const serving = raw.serving;
     assert.ok(serving && serving.scenario === 'server' && serving.qps !== null, `${c.key} ${raw.name} raw schedule`);
     assert.equal(serving.sizes.length, raw.ends_ms.length);
@@ -55,17 +58,17 @@ function checkServer(dir: string, c: CellSummary): void {
   }
   pooled.sort((a, b) => a - b);
   assert.ok(Math.abs(percentile(pooled, 99) - l.p99) < 0.01, `p99 ${percentile(pooled, 99)} recomputed from raw vs ${l.p99}`);
-  const seeds = record.instances.map((r) => r.serving?.seed);
-  assert.equal(new Set(seeds).size, seeds.length, 'each instance has its own schedule seed');
+  const seeds = trials.flatMap((t) => t.instances.map((r) => r.serving?.seed));
+  assert.equal(new Set(seeds).size, seeds.length, 'each instance of each trial has its own schedule seed');
 }
 
-function checkOffline(c: CellSummary): void {
+function checkOffline(c: CompletedCell): void {
   const o = c.offline;
   assert.ok(o, `${c.key} has offline results`);
   assert.deepEqual([o.concurrency, o.max_batch], [2, 8]);
   assert.ok(o.queries >= 64 * c.instances, `${c.key}: ${o.queries} queries`);
   assert.ok(o.mean_batch !== null && o.mean_batch > 1 && o.mean_batch <= 8, `${c.key} mean batch ${o.mean_batch}`);
-  assert.ok((c.throughput_ips ?? 0) > 0);
+  assert.ok(c.throughput_ips.mean > 0 && c.throughput_ips.n === c.repeats);
   assert.equal(o.validity.min_queries_met, true);
   if (!o.validity.min_duration_met) assert.match(o.validity.reasons.join('\n'), /minimum duration/);
 }
@@ -75,7 +78,8 @@ export function checkServingRun(dir: string): RunSummary {
   const summary = readJson<RunSummary>(join(dir, 'summary.json'));
   assert.deepEqual(summary.cells.map((c) => c.key), ['server/int8/vm/c1', 'server/int8/baremetal/c1', 'offline/int8/vm/c1', 'offline/int8/baremetal/c1']);
   for (const c of summary.cells) {
-    assert.equal(c.status, 'completed', `${c.key}: ${c.error ?? ''}`);
+    assert.equal(c.status, 'completed', `${c.key}: ${c.status === 'failed' ? c.error : ''}`);
+    if (c.status !== 'completed') continue;
     assert.equal(c.per_instance.length, c.instances, c.key);
     if (c.workload === 'server') checkServer(dir, c);
     else checkOffline(c);

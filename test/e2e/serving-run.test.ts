@@ -31,7 +31,7 @@ describe('server and offline scenarios on this machine', () => {
     checkServingRun(dir);
     assert.match(run.stdout, /Server scenario, beyond the study/);
     assert.match(run.stdout, /Offline scenario, beyond the study/);
-    assert.match(run.stdout, /LoadGen validity/);
+    assert.match(run.stdout, /validity \(LoadGen, noise\)/);
   });
 
   it('draws the p99 vs offered QPS curve in the report', () => {

@@ -63,8 +63,8 @@ describe('vharness run over SSH against three sshd guests', () => {
     const summary = await summaryOf(resultsDir(run));
     assert.equal(summary.cells.length, 20);
     for (const c of summary.cells) {
-      assert.equal(c.status, 'completed', `${c.key}: ${c.error ?? ''}`);
-      assert.ok((c.throughput_ips ?? 0) > 0, `${c.key} throughput`);
+      assert.equal(c.status, 'completed', `${c.key}: ${c.status === 'failed' ? c.error : ''}`);
+      assert.ok(c.status === 'completed' && c.throughput_ips.mean > 0, `${c.key} throughput`);
       assert.ok(c.latency_ms && c.latency_ms.p50 <= c.latency_ms.p99, c.key);
       assert.equal(c.per_instance.length, c.instances, c.key);
       const hosts = new Set(c.per_instance.map((i) => i.host));
@@ -83,6 +83,16 @@ describe('vharness run over SSH against three sshd guests', () => {
     for (const name of ['guest-1', 'guest-2', 'guest-3']) {
       assert.ok(run.stderr.includes(`${name}: agent deployed (0 B moved)`), `${name} warm deploy:\n${run.stderr}`);
       assert.match(run.stderr, new RegExp(`${name}: agent bundle [0-9a-f]{12} already deployed, 0 bytes uploaded`));
+    }
+  });
+
+  it('inventory diff --probe says what it put on each SSH host (here: nothing new, the bundle is in place)', async () => {
+    const local = join(tmp, 'local.yaml');
+    await writeFile(local, 'name: here\n');
+    const r = await vharness(['inventory', 'diff', lab.inventory, local, '--probe'], tmp);
+    assert.ok(r.code === 0 || r.code === 3, r.stderr);
+    for (const name of ['guest-1', 'guest-2', 'guest-3']) {
+      assert.match(r.stdout, new RegExp(`Deployed by --probe:\\n(.*\\n)*  A:[^:]+: ${name} \\(root@127\\.0\\.0\\.\\d+:\\d+\\): agent bundle in place, 0 bytes uploaded now`));
     }
   });
 

@@ -63,7 +63,9 @@ describe('loadConfig', () => {
     assert.equal(ms?.kind, 'multistream');
     assert.ok(ms?.kind === 'multistream' && ms.boundMs === 33.3 && ms.statistic === 'mean' && ms.maxBatch === 1024);
     assert.deepEqual(ms?.precisions, ['fp32', 'int8']);
-    assert.deepEqual(scaling?.measure, { warmup: 250, steps: 500, durationMs: 500 });
+    assert.deepEqual(scaling?.measure, { warmup: 250, steps: 500, repeats: 3, durationMs: 500 });
+    assert.equal(config.equivalenceMargin, 0.01);
+    assert.equal(config.noise.maxTrialCv, 0.1);
   });
 
   it('names a missing file', async () => {

@@ -28,7 +28,7 @@ describe('expandCells on configs/table3.yaml', () => {
     const latency = cells.find((c) => c.key === 'latency/fp32/vm/c1');
     assert.equal(latency?.vcpus, 48);
     assert.equal(latency?.threads, undefined, 'latency threads are tuned');
-    assert.deepEqual(latency?.measure, { warmup: 250, steps: 500 });
+    assert.deepEqual(latency?.measure, { warmup: 250, steps: 500, repeats: 5 });
 
     const throughput = cells.find((c) => c.key === 'throughput/int8/vm/c2');
     assert.equal(throughput?.instances, 2);

@@ -19,5 +19,7 @@ test('one row per cell; a failed cell carries its error', () => {
   assert.equal(header[0], 'run_id');
   const failed = lines.find((l) => l.includes('scaling/int8/vm/c4'));
   assert.ok(failed?.endsWith(',vm-c4-2: agent exited with code 137 (out of memory) during warmup'));
-  assert.ok(failed?.includes(',failed,false,'));
+  assert.ok(failed?.includes(',failed,FAILED,'));
+  const noisy = lines.find((l) => l.includes('throughput/int8/vm/c2'));
+  assert.ok(noisy?.includes(',completed,NOISY,trial 3: 12% of batches were outliers'), noisy);
 });

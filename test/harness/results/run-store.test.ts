@@ -11,28 +11,39 @@ import type { CellSummary, RunManifest, RunSummary } from '../../../harness/resu
 const tmp = mkdtempSync(join(tmpdir(), 'vharness-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const summaryCell = (key: string, status: 'completed' | 'failed'): CellSummary => ({
-  key,
-  workload: 'latency',
-  precision: 'fp32',
-  target: 'vm',
-  configuration: '1',
-  instances: 1,
-  vcpus_per_instance: 2,
-  memory_gb_per_instance: 1,
-  batch: 1,
-  threads: 2,
-  status,
-  valid: status === 'completed',
-  flags: [],
-  throughput_ips: 10,
-  latency_ms: { mean: 1, p50: 1, p90: 1, p99: 1, max: 1 },
-  first_inference_ms: 2,
-  start_skew_ms: 0,
-  window_s: 1,
-  per_instance: [],
-  ...(status === 'failed' ? { error: 'agent said "no", then left' } : {}),
-});
+const estimate = { n: 3, mean: 10, sd: 0.1, cv: 0.01, ci95: [9.75, 10.25] as [number, number] };
+const summaryCell = (key: string, status: 'completed' | 'failed'): CellSummary => {
+  const identity = {
+    key,
+    workload: 'latency' as const,
+    precision: 'fp32' as const,
+    target: 'vm' as const,
+    configuration: '1',
+    instances: 1,
+    vcpus_per_instance: 2,
+    memory_gb_per_instance: 1,
+    batch: 1,
+    threads: 2,
+    repeats: 3,
+    per_instance: [],
+  };
+  if (status === 'failed') return { ...identity, status, error: 'agent said "no", then left', trials: [] };
+  return {
+    ...identity,
+    status,
+    validity: 'valid',
+    flags: [],
+    noise: [],
+    reasons: [],
+    throughput_ips: estimate,
+    latency_mean_ms: estimate,
+    latency_ms: { mean: 1, p50: 1, p90: 1, p99: 1, max: 1 },
+    first_inference_ms: 2,
+    start_skew_ms: 0,
+    window_s: 1,
+    trials: [],
+  };
+};
 
 describe('RunStore', () => {
   it('names runs by UTC time and config, and cells by key', () => {
@@ -50,12 +61,12 @@ describe('RunStore', () => {
 
   it('writes cells, summary and manifest atomically and reads them back for resume', async () => {
     const store = await RunStore.create(tmp, 'rw');
-    const record: CellRecord = { key: 'latency/fp32/vm/c1', started_at: 's', finished_at: 'f', summary: summaryCell('latency/fp32/vm/c1', 'completed'), instances: [] };
+    const record: CellRecord = { key: 'latency/fp32/vm/c1', started_at: 's', finished_at: 'f', summary: summaryCell('latency/fp32/vm/c1', 'completed'), setup: { threads: 2, batch: 1, flags: [] }, trials: [] };
     await store.writeCell(record);
     await store.writeCell({ ...record, key: 'latency/fp32/baremetal/c1', summary: summaryCell('latency/fp32/baremetal/c1', 'failed') });
     await store.writeManifest({ run_id: 'rw' } as RunManifest);
-    const summary: RunSummary = { run_id: 'rw', config: 'c', inventory: 'i', model: { arch: 'tiny' }, started_at: 's', finished_at: 'f', cells: [record.summary] };
-    await store.writeSummary(summary);
+    const summary: RunSummary = { run_id: 'rw', config: 'c', inventory: 'i', model: { arch: 'tiny' }, started_at: 's', finished_at: 'f', equivalence_margin: 0.01, cells: [record.summary], comparisons: [] };
+    await store.writeSummary(summary, 'csv\r\n');
     assert.deepEqual(readdirSync(store.dir).sort(), ['cells', 'manifest.json', 'summary.csv', 'summary.json'], 'no temporary files left');
     const reopened = await RunStore.open(tmp, 'rw');
     assert.equal(reopened.dir, store.dir);

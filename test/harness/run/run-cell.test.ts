@@ -1,5 +1,6 @@
-// runCell with real agents on the tiny model: a cell completes, and one broken instance fails
-// its cell with the reason while the next cell still runs.
+// One cell with real agents on the tiny model through open -> trials -> close: a cell completes
+// with one record per trial, and one broken instance fails its cell with the reason while the
+// next cell still runs.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -13,7 +14,9 @@ import { silentLogger } from '../../../harness/log.js';
 import { expandCells } from '../../../harness/plan/expand.js';
 import type { Provider, Target } from '../../../harness/providers/provider.js';
 import type { CellContext } from '../../../harness/run/cell-context.js';
-import { runCell } from '../../../harness/run/run-cell.js';
+import type { CellRecord } from '../../../harness/results/cell-record.js';
+import type { Cell } from '../../../harness/plan/cell.js';
+import { cellRecord, closeCell, openCell, runTrial, trialsLeft } from '../../../harness/run/run-cell.js';
 import { spawnLocalAgent } from '../../../harness/transport/local.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -44,12 +47,22 @@ function provider(targets: () => Target[]): Provider {
   };
 }
 
-describe('runCell', () => {
+async function runCell(cell: Cell, ctx: CellContext): Promise<CellRecord> {
+  const open = await openCell(cell, ctx);
+  try {
+    while (trialsLeft(open) > 0) await runTrial(open);
+  } finally {
+    await closeCell(open);
+  }
+  return cellRecord(open);
+}
+
+describe('a cell across its trials', () => {
   let config: Config;
   let ctx: Omit<CellContext, 'provider'>;
   before(async () => {
     const file = join(tmp, 'cell.yaml');
-    writeFileSync(file, 'name: cell\nmodel: { arch: tiny }\nprecisions: [fp32]\nbaremetal: false\nstartLeadMs: 200\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: throughput, configuration: 1, batch: 2, measure: { warmup: 1, steps: 5, durationMs: 100 } }\n');
+    writeFileSync(file, 'name: cell\nmodel: { arch: tiny }\nprecisions: [fp32]\nbaremetal: false\nstartLeadMs: 200\nconfigurations: [{ id: 1, vms: 2, vcpus: 1, memoryGB: 1 }]\nworkloads:\n  - { kind: throughput, configuration: 1, batch: 2, measure: { warmup: 1, steps: 5, durationMs: 100, repeats: 2 } }\n');
     config = await loadConfig(file);
     const model = await ensureModel('tiny', 'fp32');
     ctx = { config, models: { fp32: { path: model.path, sha256: model.sha256 } }, providerCtx: { runId: 'test', log: silentLogger }, log: silentLogger, onPhase: () => undefined, onSysinfo: () => undefined };
@@ -60,16 +73,17 @@ describe('runCell', () => {
     assert.ok(cell);
     const failed = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-good'), target('vm-broken', brokenAgent)]) });
     assert.equal(failed.summary.status, 'failed');
-    assert.equal(failed.summary.valid, false);
-    assert.match(failed.summary.error ?? '', /vm-broken/);
-    assert.match(failed.summary.error ?? '', /exited with code 3|cannot start/);
-    assert.equal(failed.summary.throughput_ips, null);
+    const error = failed.summary.status === 'failed' ? failed.summary.error : '';
+    assert.match(error, /vm-broken/);
+    assert.match(error, /exited with code 3|cannot start/);
+    assert.ok(!('throughput_ips' in failed.summary), 'a failed cell carries no statistics');
 
     const ok = await runCell(cell, { ...ctx, provider: provider(() => [target('vm-a'), target('vm-b')]) });
-    assert.equal(ok.summary.status, 'completed', ok.summary.error);
-    assert.equal(ok.instances.length, 2);
-    assert.ok((ok.summary.throughput_ips ?? 0) > 0);
-    assert.ok(ok.instances.every((i) => i.starts_ms.length >= 5 && i.clock !== null));
+    assert.equal(ok.summary.status, 'completed', ok.summary.status === 'failed' ? ok.summary.error : '');
+    assert.equal(ok.trials.length, 2, 'one record per trial');
+    assert.ok(ok.trials.every((t) => t.status === 'completed' && t.instances.length === 2));
+    assert.ok(ok.summary.status === 'completed' && ok.summary.throughput_ips.mean > 0 && ok.summary.throughput_ips.n === 2);
+    assert.ok(ok.trials.every((t) => t.instances.every((i) => i.starts_ms.length >= 5 && i.clock !== null && i.noise !== undefined)));
   });
 
   it('fails the cell when an agent sends garbage, naming the instance and what it sent', async () => {
@@ -91,6 +105,7 @@ describe('runCell', () => {
       }),
     });
     assert.equal(record.summary.status, 'failed');
-    assert.equal(record.summary.error, 'no capacity left');
+    assert.equal(record.summary.status === 'failed' ? record.summary.error : '', 'no capacity left');
+    assert.equal(record.setup, null);
   });
 });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { UsageError } from '../../../harness/errors.js';
-import { checkSummary, loadRun } from '../../../harness/report/run-files.js';
+import { checkSummary, loadRun } from '../../../harness/results/run-reader.js';
 import { partial, writeSampleRun } from '../../fixtures/runs/sample-run.js';
 
-describe('run files', () => {
+describe('the run directory reader', () => {
   let tmp: string;
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'vh-runfiles-'));
@@ -23,13 +23,12 @@ describe('run files', () => {
     assert.throws(() => checkSummary('s.json', { cells: {} }), { message: 's.json: cells: expected an array, got {}' });
   });
 
-  test('missing optional fields get defaults', () => {
-    const s = checkSummary('s.json', { cells: [{ workload: 'scaling', precision: 'int8', target: 'baremetal', status: 'failed', configuration: 'bm', instances: 2, batch: 1, threads: 1 }] });
-    const c = s.cells[0];
-    assert.equal(c?.valid, false);
-    assert.deepEqual(c?.flags, []);
-    assert.equal(c?.throughput_ips, null);
-    assert.equal(c?.key, 'scaling/int8/baremetal/bm');
+  test('a completed cell without statistics over trials is refused with its key path', () => {
+    const cell = { key: 'k', workload: 'scaling', precision: 'int8', target: 'baremetal', status: 'completed', validity: 'valid', configuration: 'bm', instances: 2, batch: 1, threads: 1, repeats: 3, per_instance: [], trials: [], throughput_ips: 12.5 };
+    assert.throws(() => checkSummary('s.json', { cells: [cell] }), /s\.json: cells\[0\]\.throughput_ips: expected \{n, mean, sd, cv, ci95\}/);
+    const failed = { ...cell, status: 'failed' };
+    assert.throws(() => checkSummary('s.json', { cells: [failed] }), /cells\[0\]\.error: expected the reason/);
+    assert.equal(checkSummary('s.json', { cells: [{ ...failed, error: 'boom' }] }).cells[0]?.status, 'failed');
   });
 
   test('loadRun: a run without manifest loads; a directory without summary is a usage error', async () => {
