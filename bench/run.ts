@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatCpuList } from '../agent/cpu-list.js';
 import { collectSysInfo, processAffinity } from '../agent/sysinfo.js';
+import { PRECISIONS } from '../harness/core/vocabulary.js';
 import type { InferReport } from '../harness/infer/infer-text.js';
 import { benchModels, timeModelBuild, type BenchModel } from './bench-models.js';
 import { runJson } from './child-json.js';
@@ -93,7 +94,7 @@ const b1 = {
   int8: { infer: median(batch1.int8.infer), bare: median(batch1.int8.bare) },
 };
 say('(a) vharness infer vs a bare onnxruntime-node loop, batch 1 (goal >= 0.98)');
-for (const p of ['fp32', 'int8'] as const) {
+for (const p of PRECISIONS) {
   const ratio = b1[p].infer / b1[p].bare;
   say(`    ${p}: infer ${f(b1[p].infer)} img/s, bare ${f(b1[p].bare)} img/s -> ${f(ratio, 3)} ${goalMark(ratio, 0.98)}`);
 }
@@ -121,7 +122,7 @@ if (!sys.flags.avx512f) {
   } catch (error) {
     say(`    peak probe failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
   }
-  for (const p of ['fp32', 'int8'] as const) {
+  for (const p of PRECISIONS) {
     const macs = models[p].macsPerImage;
     const peak = peaks[p];
     const unit = p === 'fp32' ? 'GFLOP/s' : 'Gop/s';

@@ -82,13 +82,15 @@ report.html), then prints the tables and the results path. Progress goes to stde
     try {
       // What `plan` checks, before anything is created (no results directory, no VM).
       const preflightCtx = { runId: 'preflight', log, signal };
-      const findings = await untilAborted(runPreflight(config, inventory, cells, createProviders(inventory, preflightCtx), preflightCtx), signal, 'preflight');
+      // The run goes on with the providers preflight used: a vCenter that did not answer is not asked again.
+      const providers = createProviders(inventory, preflightCtx);
+      const findings = await untilAborted(runPreflight(config, inventory, cells, providers, preflightCtx), signal, 'preflight');
       const errors = findings.filter((f) => f.level === 'error');
       // Unreadable secrets cannot be forced past: every later step would fail on them.
       if (errors.length > 0 && (!values.force || errors.some((f) => f.target === 'inventory'))) throw new PreflightError(findings);
       for (const f of errors) log.warn(`--force: running despite ${f.target}: ${f.message}`);
       const resultsDir = await ensureResultsDir(values['results-dir'] ?? inventory.resultsDir, values['results-dir'] !== undefined ? { flag: 'results-dir' } : { inventory: inventory.file });
-      const options: Parameters<typeof runMatrix>[0] = { config, inventory, cells, log, signal, command: ['vharness', 'run', ...argv], resultsDir };
+      const options: Parameters<typeof runMatrix>[0] = { config, inventory, cells, log, signal, command: ['vharness', 'run', ...argv], resultsDir, providers };
       if (values.resume !== undefined) options.resume = values.resume;
       const result = await runMatrix(options);
       const resumeHint = `--resume ${basename(result.dir)}${values['results-dir'] === undefined ? '' : ` --results-dir ${values['results-dir']}`}`;

@@ -55,6 +55,7 @@ interface RawWorkload {
   seed?: number;
   tolerance?: number;
   maxProbes?: number;
+  minQpsFraction?: number;
 }
 interface RawConfiguration {
   id: string | number;
@@ -229,6 +230,7 @@ export function buildConfig(source: YamlSource, problems: Problems): Config {
           probe: servingRun(DEFAULT_SERVER_PROBE, w.probe),
           tolerance: w.tolerance ?? 0.05,
           maxProbes: w.maxProbes ?? 8,
+          minQpsFraction: w.minQpsFraction ?? 1 / 16,
           ...execution,
         };
       }

@@ -142,6 +142,8 @@ export interface ServerWorkload extends WorkloadBase, ServingExecution {
   tolerance: number;
   /** @default 8 */
   maxProbes: number;
+  /** No probe below this fraction of the closed-loop capacity. @default 1/16 */
+  minQpsFraction: number;
 }
 
 /** Extension beyond the study: MLPerf-style Offline scenario. All queries available at the start, batched up to `maxBatch`. */

@@ -20,4 +20,17 @@ export interface HostFacts {
   hypervisor?: Record<string, string | number>;
 }
 
+/** Per VM in summary.json (snake_case, a file format): where it ran, by which policy, with which settings. */
+export interface VmRecord {
+  host: string;
+  placement: string;
+  cores_per_socket: number;
+  latency_sensitivity: string;
+  cpu_reservation_mhz: number;
+  memory_reservation_mb: number;
+  memory_locked: boolean;
+  /** Host logical CPUs (`0-11`), or `none`. */
+  cpu_affinity: string;
+}
+
 export type { Precision, Workload, TargetKind } from './vocabulary.js';

@@ -4,7 +4,7 @@
 import type { Finding, HostFacts, ProviderKind } from '../core/shared-types.js';
 import type { VharnessError } from '../errors.js';
 import type { VmSettings } from '../config/types.js';
-import type { VmRecord } from '../results/types.js';
+import type { VmRecord } from '../core/shared-types.js';
 import type { ConfigurationPlacement } from '../vsphere/capacity.js';
 import type { Logger } from '../log.js';
 import type { AgentChannel } from '../transport/channel.js';

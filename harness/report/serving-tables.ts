@@ -17,31 +17,33 @@ const served = (c: CellSummary): string => (c.status === 'completed' ? formatEst
 const twin = (cells: readonly CellSummary[], c: CellSummary): CellSummary | undefined =>
   cells.find((x) => x.target === 'baremetal' && x.precision === c.precision && x.configuration === c.configuration);
 
-export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
-  const cells = summary.cells.filter((c) => c.workload === 'server');
-  const bound = cells.find((c) => c.server)?.server?.bound_ms;
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'QPS found', 'closed-loop QPS', 'found / closed', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS, 'VM vs bare metal', 'validity (LoadGen, noise)']));
+interface ServingRows {
+  table: Table.Table;
+  cells: CellSummary[];
+  shown: (Comparison | undefined)[];
+}
+
+/** One row per cell of `workload`: who it is, the scenario's own `columns`, its verdict and validity. */
+function servingRows(summary: RunSummary, workload: 'server' | 'offline', verdict: VerdictCell, headers: string[], columns: (c: CellSummary) => string[]): ServingRows {
+  const cells = summary.cells.filter((c) => c.workload === workload);
+  const table = new Table(tableOptions(['precision', 'target', 'config', 'inst', ...headers, 'VM vs bare metal', 'validity (LoadGen, noise)']));
   const shown: (Comparison | undefined)[] = [];
   for (const c of cells) {
-    const s = c.server;
-    const fraction = s && s.closed_loop_qps ? s.qps_found / s.closed_loop_qps : null;
     const v = c.target === 'vm' ? verdict(c, twin(cells, c)) : undefined;
     shown.push(v?.comparison);
-    t.push([
-      c.precision,
-      TARGET_LABELS[c.target],
-      c.configuration,
-      String(c.instances),
-      formatMeasure(s?.qps_found),
-      formatMeasure(s?.closed_loop_qps),
-      fraction === null ? '-' : `${(fraction * 100).toFixed(0)}%`,
-      served(c),
-      ...serverTailColumns(s),
-      v?.text ?? '',
-      cellStateText(c),
-    ]);
+    table.push([c.precision, TARGET_LABELS[c.target], c.configuration, String(c.instances), ...columns(c), v?.text ?? '', cellStateText(c)]);
   }
-  const out = [`Server scenario, beyond the study (highest Poisson QPS with p99 <= ${bound ?? '?'} ms, then the trials at that rate; latency includes queueing)`, t.toString()];
+  return { table, cells, shown };
+}
+
+export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
+  const { table, cells, shown } = servingRows(summary, 'server', verdict, ['QPS found', 'closed-loop QPS', 'found / closed', 'served QPS (95% CI)', ...SERVER_TAIL_HEADERS], (c) => {
+    const s = c.server;
+    const fraction = s && s.closed_loop_qps ? s.qps_found / s.closed_loop_qps : null;
+    return [formatMeasure(s?.qps_found), formatMeasure(s?.closed_loop_qps), fraction === null ? '-' : `${(fraction * 100).toFixed(0)}%`, served(c), ...serverTailColumns(s)];
+  });
+  const bound = cells.find((c) => c.server)?.server?.bound_ms;
+  const out = [`Server scenario, beyond the study (highest Poisson QPS with p99 <= ${bound ?? '?'} ms, then the trials at that rate; latency includes queueing)`, table.toString()];
   const common = serverLatencyAtCommonRate(cells);
   if (common.length > 0) {
     const v = new Table(tableOptions(['precision', 'config', 'common QPS', 'VM p99 ms', 'bare metal p99 ms', 'how']));
@@ -52,26 +54,9 @@ export function serverTable(summary: RunSummary, verdict: VerdictCell): { text: 
 }
 
 export function offlineTable(summary: RunSummary, verdict: VerdictCell): { text: string; shown: (Comparison | undefined)[] } {
-  const cells = summary.cells.filter((c) => c.workload === 'offline');
-  const t = new Table(tableOptions(['precision', 'target', 'config', 'inst', 'max batch', 'sessions', 'queries', 'mean batch', 'img/s (95% CI)', 'VM vs bare metal', 'validity (LoadGen, noise)']));
-  const shown: (Comparison | undefined)[] = [];
-  for (const c of cells) {
+  const { table, shown } = servingRows(summary, 'offline', verdict, ['max batch', 'sessions', 'queries', 'mean batch', 'img/s (95% CI)'], (c) => {
     const o = c.offline;
-    const v = c.target === 'vm' ? verdict(c, twin(cells, c)) : undefined;
-    shown.push(v?.comparison);
-    t.push([
-      c.precision,
-      TARGET_LABELS[c.target],
-      c.configuration,
-      String(c.instances),
-      String(o?.max_batch ?? c.batch),
-      String(o?.concurrency ?? '-'),
-      o ? String(o.queries) : '-',
-      formatMeasure(o?.mean_batch),
-      served(c),
-      v?.text ?? '',
-      cellStateText(c),
-    ]);
-  }
-  return { text: `Offline scenario, beyond the study (all queries available at the start, batched up to max batch)\n${t.toString()}`, shown };
+    return [String(o?.max_batch ?? c.batch), String(o?.concurrency ?? '-'), o ? String(o.queries) : '-', formatMeasure(o?.mean_batch), served(c)];
+  });
+  return { text: `Offline scenario, beyond the study (all queries available at the start, batched up to max batch)\n${table.toString()}`, shown };
 }

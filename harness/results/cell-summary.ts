@@ -158,7 +158,8 @@ export function summarizeCell(input: SummarizeInput): CellSummary {
       latency_mean_ms: agg.latency_ms.mean,
       window_s: agg.window_s,
       start_skew_ms: agg.start_skew_ms,
-      flags: [...agg.flags, ...overBound],
+      // Early stopping judges the p99 claim on the cell's pooled queries (below), not per trial.
+      flags: [...agg.flags.filter((f) => f !== 'early_stopping_not_met'), ...overBound],
       noise,
       // Open loop: batch times vary with the arrivals by design (idle gaps, batch sizes), so
       // their shape (outliers, skew) is no sign of disturbance; steal and preemption still are.
@@ -185,12 +186,14 @@ export function summarizeCell(input: SummarizeInput): CellSummary {
   const throughput = estimate(completed.map((t) => t.throughput_ips));
   const latency = estimate(completed.map((t) => t.latency_mean_ms));
   const headline = WORKLOAD_METRIC[identity.workload].name;
-  const flags = [...new Set<Flag>([...setup.flags, ...completed.flatMap((t) => t.flags)])];
+  const earlyStopping: Flag[] = base.server?.validity.early_stopping?.passed === false ? ['early_stopping_not_met'] : [];
+  const flags = [...new Set<Flag>([...setup.flags, ...completed.flatMap((t) => t.flags), ...earlyStopping])];
   const noise = cellFindings(completed, headline, headline === 'throughput_ips' ? throughput.cv : latency.cv, input.noise);
   const pooled = latencyStats(trials.filter((t) => t.status === 'completed').flatMap((t) => latencies(t.instances)));
   const firstAgg = aggs.find((a) => a.status === 'completed');
   const skews = completed.map((t) => t.start_skew_ms).filter((v): v is number => v !== null);
-  const rounded = (e: typeof throughput): typeof throughput => ({ n: e.n, mean: round(e.mean), sd: round(e.sd, 4), cv: round(e.cv, 5), ci95: e.ci95 && [round(e.ci95[0], 4), round(e.ci95[1], 4)] });
+  // Throughput and latency are positive: a lower end below 0 (very noisy trials) is cut at 0.
+  const rounded = (e: typeof throughput): typeof throughput => ({ n: e.n, mean: round(e.mean), sd: round(e.sd, 4), cv: round(e.cv, 5), ci95: e.ci95 && [Math.max(0, round(e.ci95[0], 4)), round(e.ci95[1], 4)] });
   const cell: CompletedCell = {
     ...base,
     status: 'completed',

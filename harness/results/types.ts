@@ -1,9 +1,11 @@
 // The shape of results/<run-id>/summary.json: what tables, reports and `compare` read.
 // Field names are snake_case because they are a file format read by other tools.
 // A cell is a tagged union: `completed` carries its statistics, `failed` its error.
-import type { HostFacts } from '../core/shared-types.js';
+import type { HostFacts, VmRecord } from '../core/shared-types.js';
 import type { Better, MetricName, Precision, TargetKind, Workload } from '../core/vocabulary.js';
 import type { Flag } from './flags.js';
+
+export type { VmRecord } from '../core/shared-types.js';
 
 export type CellStatus = 'completed' | 'failed';
 export type InstanceStatus = 'completed' | 'failed' | 'timed-out';
@@ -14,19 +16,6 @@ export interface LatencyStats {
   p90: number;
   p99: number;
   max: number;
-}
-
-/** Per VM in summary.json (snake_case, a file format): where it ran, by which policy, with which settings. */
-export interface VmRecord {
-  host: string;
-  placement: string;
-  cores_per_socket: number;
-  latency_sensitivity: string;
-  cpu_reservation_mhz: number;
-  memory_reservation_mb: number;
-  memory_locked: boolean;
-  /** Host logical CPUs (`0-11`), or `none`. */
-  cpu_affinity: string;
 }
 
 export interface InstanceSummary {

@@ -41,6 +41,8 @@ export interface RunMatrixOptions {
   signal?: AbortSignal;
   /** The command line, recorded in the manifest. */
   command: string[];
+  /** The providers to run on (e.g. the ones preflight used); default: new ones from the inventory. */
+  providers?: Record<TargetKind, Provider>;
   /** Called around every trial (tests start a CPU hog on a cell's CPUs here). */
   onTrial?: (event: TrialEvent) => void | Promise<void>;
 }
@@ -144,7 +146,7 @@ async function runLocked(
   if (!resumed) locked(await lockRunDir(store.dir));
   const providerCtx: ProviderContext = { runId: store.runId, log };
   if (signal) providerCtx.signal = signal;
-  const providers: Record<TargetKind, Provider> = createProviders(inventory, providerCtx);
+  const providers: Record<TargetKind, Provider> = options.providers ?? createProviders(inventory, providerCtx);
   const hosts = new Map<string, HostFacts>();
   const oldManifest: RunManifest | undefined = resumed ? ((await resumed.readManifest().catch(() => null)) ?? undefined) : undefined;
   for (const h of oldManifest?.hosts ?? []) hosts.set(h.name, h);

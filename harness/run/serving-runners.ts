@@ -135,7 +135,7 @@ export async function serverSetup(base: WorkloadEnv): Promise<CellSetup> {
   const hopeless = w.maxBatch === 1 && batchMs > w.boundMs;
   const found = hopeless
     ? (await probe(capacity / 2), 0)
-    : (await searchServerQps({ boundMs: w.boundMs, capacityQps: capacity, tolerance: w.tolerance, maxProbes: w.maxProbes, probe })).qps;
+    : (await searchServerQps({ boundMs: w.boundMs, capacityQps: capacity, tolerance: w.tolerance, maxProbes: w.maxProbes, floorQps: capacity * w.minQpsFraction, probe })).qps;
   const serving: ServingSetupRecord = {
     capacity_per_instance: round(capacity),
     batch_ms: round(batchMs),

@@ -27,16 +27,33 @@ export interface SynchronizedRunOptions {
 
 const NS_PER_MS = 1e6;
 
-function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads: number): InstanceRaw {
-  const ms = (agentNs: number): number => (toControllerClock(agentNs, instance.clock) - plannedNs) / NS_PER_MS;
-  const raw: InstanceRaw = {
+/** Where and how an instance ran, the same for every raw it produces. */
+function instancePart(instance: Instance, batch: number, threads: number): Pick<InstanceRaw, 'name' | 'host' | 'clock' | 'threads' | 'batch' | 'cpus' | 'notes' | 'vm'> {
+  return {
     name: instance.name,
     host: instance.target.host,
-    status: 'completed',
     clock: { offset_ns: Math.round(instance.clock.offsetNs), rtt_ns: Math.round(instance.clock.rttNs) },
     threads,
-    batch: result.batch,
-    started_at_ms: ms(result.startedAt),
+    batch,
+    ...(instance.target.cpus ? { cpus: instance.target.cpus } : {}),
+    ...(instance.target.notes.length > 0 ? { notes: [...instance.target.notes] } : {}),
+    ...(instance.target.vm ? { vm: instance.target.vm } : {}),
+  };
+}
+
+/** What a closed-loop run and an open-loop serve both return about their batches. */
+type BatchTimings = Pick<RunResult, 'firstBatchMs' | 'warmupDone' | 'starts' | 'ends' | 'peakRssBytes' | 'stopped' | 'noise'>;
+
+/**
+ * The InstanceRaw of a completed run or serve: agent times (ns, agent clock) mapped to ms on the
+ * controller clock relative to the planned start; `startedAtNs` is when measuring began.
+ */
+export function completedRaw(instance: Instance, result: BatchTimings, startedAtNs: number, plannedNs: number, batch: number, threads: number): InstanceRaw {
+  const ms = (agentNs: number): number => (toControllerClock(agentNs, instance.clock) - plannedNs) / NS_PER_MS;
+  const raw: InstanceRaw = {
+    ...instancePart(instance, batch, threads),
+    status: 'completed',
+    started_at_ms: ms(startedAtNs),
     first_batch_ms: result.firstBatchMs,
     warmup_done: result.warmupDone,
     starts_ms: result.starts.map(ms),
@@ -45,23 +62,16 @@ function toRaw(instance: Instance, result: RunResult, plannedNs: number, threads
     stopped: result.stopped,
   };
   if (result.noise) raw.noise = { cpu_ticks: result.noise.cpuTicks, steal_ticks: result.noise.stealTicks, involuntary_switches: result.noise.involuntarySwitches };
-  if (instance.target.cpus) raw.cpus = instance.target.cpus;
-  if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
-  if (instance.target.vm) raw.vm = instance.target.vm;
   return raw;
 }
 
 /** The InstanceRaw of an instance whose run failed or timed out. */
 export function failedRaw(instance: Instance, error: unknown, batch: number, threads: number): InstanceRaw {
   const timedOut = error instanceof AgentError && error.code === 'timeout';
-  const raw: InstanceRaw = {
-    name: instance.name,
-    host: instance.target.host,
+  return {
+    ...instancePart(instance, batch, threads),
     status: timedOut ? 'timed-out' : 'failed',
     error: error instanceof Error ? error.message : String(error),
-    clock: { offset_ns: Math.round(instance.clock.offsetNs), rtt_ns: Math.round(instance.clock.rttNs) },
-    threads,
-    batch,
     started_at_ms: null,
     first_batch_ms: null,
     warmup_done: 0,
@@ -70,10 +80,6 @@ export function failedRaw(instance: Instance, error: unknown, batch: number, thr
     peak_rss_bytes: null,
     stopped: false,
   };
-  if (instance.target.cpus) raw.cpus = instance.target.cpus;
-  if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
-  if (instance.target.vm) raw.vm = instance.target.vm;
-  return raw;
 }
 
 export interface StartTiming {
@@ -123,6 +129,6 @@ export async function runSynchronized(instances: Instance[], options: Synchroniz
   });
   return settled.map((s, k) => {
     const instance = instances[k] as Instance;
-    return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.batch, options.threads);
+    return s.status === 'fulfilled' ? completedRaw(instance, s.value, s.value.startedAt, plannedNs, s.value.batch, options.threads) : failedRaw(instance, s.reason, options.batch, options.threads);
   });
 }

@@ -4,9 +4,8 @@
 // controller time; one instance failing is data in its InstanceRaw, not an exception.
 import type { ServedResult, ServeRequest } from '../../agent/protocol.js';
 import type { InstanceRaw } from '../results/cell-record.js';
-import { toControllerClock } from './clock-offset.js';
 import type { Instance } from './instances.js';
-import { failedRaw, startTogether, type StartTiming } from './synchronized-run.js';
+import { completedRaw, failedRaw, startTogether, type StartTiming } from './synchronized-run.js';
 
 export type ServeBody = Omit<ServeRequest, 'type' | 'id' | 'startAt' | 'seed'> & { seed: number };
 
@@ -17,41 +16,24 @@ export interface SynchronizedServeOptions extends StartTiming {
   onProgress?: (instance: string, phase: string, done: number, total: number | null) => void;
 }
 
-const NS_PER_MS = 1e6;
 
-function toRaw(instance: Instance, result: ServedResult, plannedNs: number, threads: number): InstanceRaw {
-  const ms = (agentNs: number): number => (toControllerClock(agentNs, instance.clock) - plannedNs) / NS_PER_MS;
-  const origin = ms(result.origin);
-  const raw: InstanceRaw = {
-    name: instance.name,
-    host: instance.target.host,
-    status: 'completed',
-    clock: { offset_ns: Math.round(instance.clock.offsetNs), rtt_ns: Math.round(instance.clock.rttNs) },
-    threads,
-    batch: result.maxBatch,
-    started_at_ms: origin,
-    first_batch_ms: result.firstBatchMs,
-    warmup_done: result.warmupDone,
-    starts_ms: result.starts.map(ms),
-    ends_ms: result.ends.map(ms),
-    peak_rss_bytes: result.peakRssBytes,
-    stopped: result.stopped,
-    serving: {
-      scenario: result.scenario,
-      qps: result.qps,
-      seed: result.seed,
-      concurrency: result.concurrency,
-      max_batch: result.maxBatch,
-      max_queue_delay_ms: result.maxQueueDelayMs,
-      origin_ms: origin,
-      arrivals_ms: result.arrivalsMs.map((a) => origin + a),
-      sizes: result.sizes,
-      late_start_ms: result.lateStartMs,
-      gave_up: result.gaveUp,
-    },
+/** A served result as raw samples: the batches like a closed-loop run, plus the schedule. */
+function servedRaw(instance: Instance, result: ServedResult, plannedNs: number, threads: number): InstanceRaw {
+  const raw = completedRaw(instance, result, result.origin, plannedNs, result.maxBatch, threads);
+  const origin = raw.started_at_ms as number;
+  raw.serving = {
+    scenario: result.scenario,
+    qps: result.qps,
+    seed: result.seed,
+    concurrency: result.concurrency,
+    max_batch: result.maxBatch,
+    max_queue_delay_ms: result.maxQueueDelayMs,
+    origin_ms: origin,
+    arrivals_ms: result.arrivalsMs.map((a) => origin + a),
+    sizes: result.sizes,
+    late_start_ms: result.lateStartMs,
+    gave_up: result.gaveUp,
   };
-  if (instance.target.cpus) raw.cpus = instance.target.cpus;
-  if (instance.target.notes.length > 0) raw.notes = [...instance.target.notes];
   return raw;
 }
 
@@ -66,6 +48,6 @@ export async function serveSynchronized(instances: Instance[], options: Synchron
   );
   return settled.map((s, k) => {
     const instance = instances[k] as Instance;
-    return s.status === 'fulfilled' ? toRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.body.maxBatch ?? 1, options.threads);
+    return s.status === 'fulfilled' ? servedRaw(instance, s.value, plannedNs, options.threads) : failedRaw(instance, s.reason, options.body.maxBatch ?? 1, options.threads);
   });
 }

@@ -3,7 +3,7 @@
 // Full, so a reused VM that had a reservation or affinity before gets it cleared.
 import { formatCpuList } from '../../agent/cpu-list.js';
 import type { VmSettings } from '../config/types.js';
-import type { VmRecord } from '../results/types.js';
+import type { VmRecord } from '../core/shared-types.js';
 import type { VimObject } from './value.js';
 
 export interface VmConfig {

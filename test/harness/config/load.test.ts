@@ -43,8 +43,8 @@ describe('loadConfig', () => {
     const [server, offline] = (await loadConfig(file)).workloads;
     assert.ok(server?.kind === 'server');
     assert.deepEqual(
-      [server.boundMs, server.concurrency, server.maxBatch, server.maxQueueDelayMs, server.seed, server.warmup, server.tolerance, server.maxProbes],
-      [15, 1, 1, 0, 1, 10, 0.05, 8],
+      [server.boundMs, server.concurrency, server.maxBatch, server.maxQueueDelayMs, server.seed, server.warmup, server.tolerance, server.maxProbes, server.minQpsFraction],
+      [15, 1, 1, 0, 1, 10, 0.05, 8, 1 / 16],
     );
     assert.deepEqual(server.run, { minQueries: 1024, minDurationMs: 10_000 });
     assert.deepEqual(server.probe, { minQueries: 50, minDurationMs: 2000 }, 'probe keys merge over the defaults');

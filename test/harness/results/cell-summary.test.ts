@@ -26,6 +26,7 @@ const server: ServerWorkload = {
   probe: { minQueries: 50, minDurationMs: 200 },
   tolerance: 0.05,
   maxProbes: 4,
+  minQpsFraction: 1 / 16,
 };
 
 const identity: CellIdentity = {
