@@ -46,8 +46,11 @@ export function trialNoise(instances: readonly InstanceRaw[]): TrialNoise {
     const last = i.ends_ms[i.ends_ms.length - 1];
     if (first !== undefined && last !== undefined && last > first) preemptions = Math.max(preemptions ?? 0, (n.involuntary_switches * 1000) / (last - first));
   }
-  return { steal_fraction: steal, preemptions_per_s: preemptions, outlier_fraction: outlierFraction(latencies), mean_median_divergence: meanMedianDivergence(latencies) };
+  return { steal_fraction: steal, preemptions_per_s: preemptions, outlier_fraction: outlierFraction(latencies), mean_median_divergence: meanMedianDivergence(latencies), batches: latencies.length };
 }
+
+const MIN_OUTLIER_BATCHES = 2;
+const MIN_SHAPE_BATCHES = 10;
 
 /** The thresholds one trial's signals cross. */
 export function trialFindings(noise: TrialNoise, t: NoiseThresholds): NoiseFinding[] {
@@ -58,10 +61,13 @@ export function trialFindings(noise: TrialNoise, t: NoiseThresholds): NoiseFindi
   if (noise.preemptions_per_s !== null && noise.preemptions_per_s > t.maxPreemptionsPerSecond) {
     out.push({ signal: 'preemption', value: noise.preemptions_per_s, threshold: t.maxPreemptionsPerSecond, reason: `the agent was preempted ${Math.round(noise.preemptions_per_s)} times/s by other processes (limit ${t.maxPreemptionsPerSecond}/s)` });
   }
-  if (noise.outlier_fraction > t.maxOutlierFraction) {
+  // A short trial's shape says little: one slow batch of 15 is already 6.7%. Outliers count from
+  // two batches on, the mean vs median from ten batches on.
+  const batches = noise.batches ?? Number.POSITIVE_INFINITY;
+  if (noise.outlier_fraction > t.maxOutlierFraction && Math.round(noise.outlier_fraction * batches) >= MIN_OUTLIER_BATCHES) {
     out.push({ signal: 'outliers', value: noise.outlier_fraction, threshold: t.maxOutlierFraction, reason: `${pct(noise.outlier_fraction)} of batches were outliers beyond Q3 + 3 IQR (limit ${pct(t.maxOutlierFraction)})` });
   }
-  if (Math.abs(noise.mean_median_divergence) > t.maxMeanMedianDivergence) {
+  if (Math.abs(noise.mean_median_divergence) > t.maxMeanMedianDivergence && batches >= MIN_SHAPE_BATCHES) {
     out.push({ signal: 'skewed_latencies', value: noise.mean_median_divergence, threshold: t.maxMeanMedianDivergence, reason: `mean latency ${pct(Math.abs(noise.mean_median_divergence))} ${noise.mean_median_divergence > 0 ? 'above' : 'below'} the median (limit ${pct(t.maxMeanMedianDivergence)})` });
   }
   return out;

@@ -142,6 +142,8 @@ export interface TrialNoise {
   outlier_fraction: number;
   /** (mean - median) / median of the trial's pooled latencies. */
   mean_median_divergence: number;
+  /** Batches the two shape signals above were computed from (absent in older results). */
+  batches?: number;
 }
 
 /** Which noise signal crossed its threshold. */

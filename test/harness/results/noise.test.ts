@@ -38,6 +38,17 @@ describe('noise signals', () => {
     assert.equal(found[2]?.reason, '12% of batches were outliers beyond Q3 + 3 IQR (limit 5.0%)');
     assert.deepEqual(trialFindings({ steal_fraction: 0, preemptions_per_s: 3, outlier_fraction: 0, mean_median_divergence: 0.01 }, thresholds), []);
   });
+  it('ignores the shape of short trials: one outlier batch, or a skew over fewer than ten batches', () => {
+    const one = trialNoise([raw([...Array(14).fill(10), 14])]);
+    assert.equal(one.batches, 15);
+    assert.ok(one.outlier_fraction > 0.05, 'one of 15 is above the 5% limit');
+    assert.deepEqual(trialFindings(one, thresholds), [], 'but one slow batch is not noise');
+    const two = trialNoise([raw([...Array(13).fill(10), 40, 45])]);
+    assert.deepEqual(trialFindings(two, thresholds).map((f) => f.signal), ['outliers', 'skewed_latencies'], 'two are');
+    const short = trialNoise([raw([10, 10, 30])]);
+    assert.ok(short.mean_median_divergence > 0.1);
+    assert.deepEqual(trialFindings(short, thresholds), [], 'three batches have no shape to judge');
+  });
   it('flags the spread between trials and prefixes trial findings with the trial', () => {
     const trial = (index: number, noisy: CompletedTrial['noisy'] = []): CompletedTrial => ({ status: 'completed', index, throughput_ips: 1, latency_mean_ms: 1, window_s: 1, start_skew_ms: 0, flags: [], noise: { steal_fraction: 0, preemptions_per_s: 0, outlier_fraction: 0, mean_median_divergence: 0 }, noisy });
     const found = cellFindings([trial(0), trial(1, [{ signal: 'steal', value: 0.1, threshold: 0.02, reason: 'steal time 10% of CPU time (limit 2.0%)' }])], 'throughput_ips', 0.25, thresholds);
