@@ -250,6 +250,11 @@ async function runLocked(
         }
       } finally {
         for (const open of opened) {
+          // Stopped between its trials: say so (the stored trials are kept; --resume runs the rest).
+          if (signal?.aborted && open.error === undefined && trialsLeft(open) > 0) {
+            const done = open.trials.filter((t) => t.status === 'completed').length;
+            open.error = `interrupted after ${done} of ${open.cell.measure.repeats} trials`;
+          }
           await closeCell(open);
           const record = await store1(open);
           const s = record.summary;

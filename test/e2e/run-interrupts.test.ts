@@ -128,6 +128,7 @@ describe('interrupting a local run in each phase', () => {
     const bm = summary?.cells.find((c) => c.key.startsWith('throughput/fp32/baremetal'));
     assert.equal(vm?.trials.filter((t) => t.status === 'completed').length, 1, 'the VM trial before the signal is kept');
     assert.equal(vm?.status, 'failed', 'one of three trials is not a completed cell');
+    assert.equal(vm?.status === 'failed' ? vm.error : '', 'interrupted after 1 of 3 trials');
     assert.equal(bm?.trials.filter((t) => t.status === 'completed').length, 0, 'the interrupted trial is not stored as completed');
     assert.deepEqual(await agentsIn(tmp), [], 'no agent left running');
   });
