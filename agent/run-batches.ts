@@ -125,12 +125,13 @@ export async function runBatches(options: RunBatchesOptions): Promise<RunBatches
   const total = durationMs === undefined ? steps : null;
   progress('measure', 0, total);
   const noiseBefore = noiseSnapshot();
-  const measureStart = nowNs();
-  const endAt = durationMs === undefined ? Infinity : measureStart + durationMs * 1e6;
   const { starts, ends } = result;
+  // The measured span is first start to last end (what the controller checks): a process
+  // descheduled between a batch's end and this check must not end the run short of it.
+  const spanNs = (): number => (ends.length === 0 ? 0 : (ends[ends.length - 1] as number) - (starts[0] as number));
   for (;;) {
     const done = starts.length;
-    if (done >= steps && (durationMs === undefined || nowNs() >= endAt)) break;
+    if (done >= steps && (durationMs === undefined || spanNs() >= durationMs * 1e6)) break;
     if (stop()) return finish(true);
     const s = nowNs();
     await run();
