@@ -9,7 +9,7 @@ import { compareRuns, type CompareOptions } from '../report/compare-cells.js';
 import { writeCompareHtml } from '../report/compare-html.js';
 import { renderCompareTable } from '../report/compare-table.js';
 import { loadRun } from '../results/run-reader.js';
-import { resultsDirFlag, runDirOf } from './run-dir-arg.js';
+import { damagedRunDirExit, resultsDirFlag, runDirOf } from './run-dir-arg.js';
 import { precisionOption } from './shared-flags.js';
 
 function marginFlag(value: string | undefined): number | undefined {
@@ -41,7 +41,7 @@ found in one run only are listed.`,
     { command: 'vharness compare RUN_A RUN_B --html compare.html', says: 'also the side-by-side HTML view' },
     { command: 'vharness compare RUN_A RUN_B --margin 2', says: 'differences within +-2% count as no significant difference' },
   ],
-  exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, a RUN is not a run directory or id, or the runs are not comparable (without --force)'], [ExitCode.runDir, 'a file of the run directory is damaged (named with its key path)'], ExitCode.failure],
+  exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, a RUN is not a run directory or id, or the runs are not comparable (without --force)'], damagedRunDirExit, ExitCode.failure],
   async run({ values, positionals }) {
     if (positionals.length !== 2) throw new UsageError(`Expected two run directories (or run ids) RUN_A RUN_B, got ${positionals.length}`);
     const aPrecision = precisionFlag('a-precision', values['a-precision']);

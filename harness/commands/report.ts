@@ -9,7 +9,7 @@ import { reportJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { openFile } from '../report/open-file.js';
 import { loadRun, type LoadedRun } from '../results/run-reader.js';
-import { resultsDirFlag, runDirOf } from './run-dir-arg.js';
+import { damagedRunDirExit, resultsDirFlag, runDirOf } from './run-dir-arg.js';
 
 const formats = {
   md: (run: LoadedRun) => renderMarkdown(run),
@@ -39,7 +39,7 @@ Markdown for pasting into issues; csv one row per cell; json the figures and fac
     { command: 'vharness report 20260101-120000-ab12 --format md > run.md', says: 'the tables as Markdown, the run named by its id' },
     { command: 'vharness report results/20260101-120000-ab12 --format csv --out cells.csv', says: 'one row per cell' },
   ],
-  exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, or RUN is not a run directory or id'], [ExitCode.runDir, 'a file of the run directory is damaged (named with its key path)'], ExitCode.failure],
+  exits: [ExitCode.ok, [ExitCode.usage, 'bad flag, or RUN is not a run directory or id'], damagedRunDirExit, ExitCode.failure],
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError(`Expected one RUN_DIR (a run directory or run id), got ${positionals.length}`);
     const runDir = await runDirOf(positionals[0] as string, values['results-dir']);

@@ -2,10 +2,13 @@
 // (`vharness report 20260101-120000-ab12` as well as `vharness report results/20260101-...`).
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Flag } from '../command.js';
-import { UsageError } from '../errors.js';
+import type { ExitDoc, Flag } from '../command.js';
+import { ExitCode, UsageError } from '../errors.js';
 
 export const resultsDirFlag = { type: 'string', arg: 'DIR', file: true, help: 'where run ids are looked up (default ./results)' } as const satisfies Flag;
+
+/** The exit of a command that reads a run directory whose files are damaged (results/run-reader.ts). */
+export const damagedRunDirExit: ExitDoc = [ExitCode.runDir, 'a file of the run directory is damaged (named with its key path)'];
 
 const isDir = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
 

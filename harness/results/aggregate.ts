@@ -3,7 +3,7 @@
 import type { Measure } from '../config/types.js';
 import type { InstanceRaw } from './cell-record.js';
 import type { Flag } from './flags.js';
-import { latencyStats } from './percentiles.js';
+import { batchTimes, latencyStats, round, roundStats } from './percentiles.js';
 import type { InstanceSummary, LatencyStats } from './types.js';
 
 export interface AggregateInput {
@@ -66,15 +66,6 @@ export function allActiveWindow(instances: readonly Pick<InstanceRaw, 'starts_ms
   return to > from ? { from, to } : null;
 }
 
-function round(v: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-function roundStats(s: LatencyStats | null): LatencyStats | null {
-  return s && { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
-}
-
 export function aggregateTrial(input: AggregateInput): Aggregate {
   const { instances, measure } = input;
   const maxSkewFraction = input.maxSkewFraction ?? 0.05;
@@ -89,7 +80,7 @@ export function aggregateTrial(input: AggregateInput): Aggregate {
 
   const perInstance: InstanceSummary[] = instances.map((i) => {
     const images = window ? imagesInWindow(i.starts_ms, i.ends_ms, i.batch, window.from, window.to) : 0;
-    const latencies = i.starts_ms.map((s, k) => (i.ends_ms[k] as number) - s);
+    const latencies = batchTimes(i);
     const out: InstanceSummary = {
       name: i.name,
       host: i.host,
@@ -120,7 +111,7 @@ export function aggregateTrial(input: AggregateInput): Aggregate {
   if (skew !== null && windowMs !== null && skew > maxSkewFraction * windowMs) flags.push('skew_exceeds_bound');
 
   const pooled: number[] = [];
-  for (const i of ran) for (let k = 0; k < i.starts_ms.length; k++) pooled.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+  for (const i of ran) pooled.push(...batchTimes(i));
   const firsts = instances.map((i) => i.first_batch_ms).filter((v): v is number => v !== null);
 
   let total = 0;

@@ -7,7 +7,7 @@ import { aggregateTrial, type Aggregate } from './aggregate.js';
 import type { CellSetup, InstanceRaw, TrialRecord } from './cell-record.js';
 import { flagWords, type Flag } from './flags.js';
 import { cellFindings, trialFindings, trialNoise } from './noise.js';
-import { latencyStats } from './percentiles.js';
+import { batchTimes, latencyStats, round, roundStats } from './percentiles.js';
 import { queryLatencies } from './query-latencies.js';
 import { aggregateServing, type ServingAggregate } from './serving-aggregate.js';
 import { estimate } from './statistics.js';
@@ -33,21 +33,12 @@ export interface SummarizeInput {
   error?: string;
 }
 
-function round(v: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-function roundStats(s: LatencyStats): LatencyStats {
-  return { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
-}
-
 // Per batch (closed loop), or per query from its scheduled arrival (open loop: queueing included).
 function latencies(instances: readonly InstanceRaw[]): number[] {
   const out: number[] = [];
   for (const i of instances) {
     if (i.serving) out.push(...queryLatencies(i.serving.arrivals_ms, i.serving.sizes, i.ends_ms).latencies);
-    else for (let k = 0; k < i.starts_ms.length; k++) out.push((i.ends_ms[k] as number) - (i.starts_ms[k] as number));
+    else out.push(...batchTimes(i));
   }
   return out;
 }

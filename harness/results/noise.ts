@@ -3,7 +3,7 @@
 // per cell the spread between trials. Each threshold crossed becomes a reason in words.
 import type { NoiseThresholds } from '../config/types.js';
 import type { InstanceRaw } from './cell-record.js';
-import { percentile } from './percentiles.js';
+import { batchTimes, percentile } from './percentiles.js';
 import type { CompletedTrial, NoiseFinding, TrialNoise } from './types.js';
 
 const pct = (v: number): string => `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`;
@@ -38,7 +38,7 @@ export function trialNoise(instances: readonly InstanceRaw[]): TrialNoise {
   for (const i of instances) {
     // Open loop: execution time per query of each batch (batches hold 1..maxBatch queries).
     const size = (k: number): number => i.serving?.sizes[k] ?? 1;
-    for (let k = 0; k < i.starts_ms.length; k++) latencies.push(((i.ends_ms[k] as number) - (i.starts_ms[k] as number)) / size(k));
+    latencies.push(...batchTimes(i).map((t, k) => t / size(k)));
     const n = i.noise;
     if (!n) continue;
     if (n.cpu_ticks > 0) steal = Math.max(steal ?? 0, n.steal_ticks / n.cpu_ticks);

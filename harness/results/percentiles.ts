@@ -1,6 +1,25 @@
 // Latency statistics from raw samples. Percentiles are nearest-rank over one pooled,
-// sorted sample set: never averaged across instances.
+// sorted sample set: never averaged across instances. Also the rounding every figure of
+// summary.json is stored with, and each batch's time from an instance's raw samples.
 import type { LatencyStats } from './types.js';
+
+/** Rounded as summary.json stores figures (3 decimals unless said). */
+export function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Latency statistics rounded like every figure; null stays null. */
+export function roundStats(s: LatencyStats): LatencyStats;
+export function roundStats(s: LatencyStats | null): LatencyStats | null;
+export function roundStats(s: LatencyStats | null): LatencyStats | null {
+  return s && { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
+}
+
+/** The time of each measured batch of one instance, ms (end - start). */
+export function batchTimes(raw: { readonly starts_ms: readonly number[]; readonly ends_ms: readonly number[] }): number[] {
+  return raw.starts_ms.map((s, k) => (raw.ends_ms[k] as number) - s);
+}
 
 /** Nearest-rank percentile of an ascending array (p in 0..100). */
 export function percentile(sorted: readonly number[], p: number): number {

@@ -6,9 +6,9 @@ import type { Aggregate } from './aggregate.js';
 import type { InstanceRaw, ServingRaw } from './cell-record.js';
 import type { Flag } from './flags.js';
 import { countValidity, earlyStoppingCheck, type ValidityRules } from './loadgen-validity.js';
-import { latencyStats, percentile } from './percentiles.js';
+import { latencyStats, percentile, round, roundStats } from './percentiles.js';
 import { queryLatencies } from './query-latencies.js';
-import type { InstanceSummary, LatencyStats, QueryLatencyStats, ServingValidity } from './types.js';
+import type { InstanceSummary, QueryLatencyStats, ServingValidity } from './types.js';
 
 export interface ServingAggregateInput {
   instances: readonly InstanceRaw[];
@@ -32,12 +32,6 @@ export interface ServingFigures {
 }
 
 export type ServingAggregate = Aggregate & ServingFigures;
-
-const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
-
-function roundStats(s: LatencyStats | null): LatencyStats | null {
-  return s && { mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), max: round(s.max) };
-}
 
 interface InstanceQueries {
   raw: InstanceRaw;
@@ -118,7 +112,7 @@ export function aggregateServing(input: ServingAggregateInput): ServingAggregate
   const firsts = instances.map((i) => i.first_batch_ms).filter((v): v is number => v !== null);
   const completed = failed.length === 0 && ran.length > 0 && pooled.length > 0;
   const figures: ServingFigures = {
-    query_latency_ms: stats && { ...(roundStats(stats) as LatencyStats), p999: round(percentile(sorted, 99.9)) },
+    query_latency_ms: stats && { ...roundStats(stats), p999: round(percentile(sorted, 99.9)) },
     queries,
     unserved,
     over_bound_fraction: server && queries > 0 ? round((pooled.filter((l) => l > boundMs).length + unserved) / queries, 6) : 0,
@@ -140,7 +134,7 @@ export function aggregateServing(input: ServingAggregateInput): ServingAggregate
     ...base,
     status: 'completed',
     throughput_ips: round(throughput),
-    latency_ms: roundStats(stats) as LatencyStats,
+    latency_ms: roundStats(stats),
     first_inference_ms: firsts.length > 0 ? round(Math.max(...firsts)) : null,
     window_s: round(durationMs / 1000, 6),
   };

@@ -8,7 +8,7 @@ import type { ServingWorkload } from '../config/types.js';
 import { perImage } from '../plan/estimate.js';
 import { capacityProbeQueries } from '../plan/serving-capacity.js';
 import type { CellSetup, InstanceRaw, ServingSetupRecord } from '../results/cell-record.js';
-import { percentile } from '../results/percentiles.js';
+import { batchTimes, percentile, round } from '../results/percentiles.js';
 import { queryLatencies } from '../results/query-latencies.js';
 import { aggregateServing } from '../results/serving-aggregate.js';
 import type { ServerProbe } from '../results/types.js';
@@ -20,7 +20,6 @@ import { CellRunError, type WorkloadEnv } from './workload-runners.js';
 // Trial k draws its arrivals from seed + k * stride (instance i adds i): independent trials,
 // and the VM and bare-metal trials of one round share their schedules (paired).
 const TRIAL_SEED_STRIDE = 7919;
-const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 const formatRate = (v: number): string => (v >= 10 ? v.toFixed(0) : v.toFixed(2));
 
 interface ServingEnv extends WorkloadEnv {
@@ -74,7 +73,7 @@ async function measureCapacity(env: ServingEnv): Promise<Capacity> {
   const agg = aggregateServing({ instances: raws, rules: { minQueries: 1, minDurationMs: 0 } });
   const total = agg.status === 'completed' ? agg.throughput_ips : 0;
   if (!(total > 0)) throw new CellRunError('the capacity probe served no query');
-  const batches = raws.flatMap((r) => r.starts_ms.map((s, k) => (r.ends_ms[k] as number) - s)).sort((a, b) => a - b);
+  const batches = raws.flatMap(batchTimes).sort((a, b) => a - b);
   env.batchMs = percentile(batches, 50);
   return { perInstance: total / env.instances.length, batchMs: env.batchMs };
 }

@@ -10,7 +10,7 @@ import { perImage } from '../plan/estimate.js';
 import { aggregateTrial } from '../results/aggregate.js';
 import type { CellSetup, InstanceRaw } from '../results/cell-record.js';
 import type { Flag } from '../results/flags.js';
-import { latencyStats } from '../results/percentiles.js';
+import { batchTimes, latencyStats, round } from '../results/percentiles.js';
 import type { ThreadProbe } from '../results/types.js';
 import type { CellContext } from './cell-context.js';
 import type { Instance } from './instances.js';
@@ -56,9 +56,7 @@ export function throwIfFailed(raws: InstanceRaw[], what: string): void {
 }
 
 function pooledLatencies(raws: InstanceRaw[]): number[] {
-  const out: number[] = [];
-  for (const r of raws) r.starts_ms.forEach((s, k) => out.push((r.ends_ms[k] as number) - s));
-  return out;
+  return raws.flatMap(batchTimes);
 }
 
 function minVcpus(instances: Instance[]): number {
@@ -122,7 +120,6 @@ async function multistreamSetup(env: WorkloadEnv): Promise<CellSetup> {
     },
   });
   const flags: Flag[] = search.batch === 0 ? ['bound_not_met_at_batch_1'] : [];
-  const round = (v: number): number => Math.round(v * 1000) / 1000;
   return {
     threads,
     // The run request carries the batch: no reload needed.
